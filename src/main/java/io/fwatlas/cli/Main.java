@@ -1,0 +1,26 @@
+package io.fwatlas.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The one entry point of every fwatlas command. */
+@Command(name = "fwatlas", mixinStandardHelpOptions = true, version = "fwatlas 0.1.0",
+        description = "Firmware atlas of Linux kernel modules.",
+        subcommands = {ModinfoCommand.class, ScanCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: modinfo or scan");
+    }
+
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main());
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}

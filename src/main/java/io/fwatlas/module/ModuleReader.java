@@ -1,0 +1,117 @@
+package io.fwatlas.module;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * Reads one module file of any class, byte order and compression into a {@link ModuleResult}.
+ * Never throws for bad input: every fault becomes a {@link ModuleError}. Safe to share between threads.
+ */
+public final class ModuleReader implements Serializable {
+    private static final long serialVersionUID = 1L;
+    public static final long DEFAULT_MAX_SIZE = 512L * 1024 * 1024;
+
+    private final long maxSize;
+
+    public ModuleReader() {
+        this(DEFAULT_MAX_SIZE);
+    }
+
+    /** @param maxSize the most bytes a module may decompress to, and the largest {@code .modinfo} */
+    public ModuleReader(long maxSize) {
+        if (maxSize < 64) {
+            throw new IllegalArgumentException("module size limit must be at least 64 bytes, got " + maxSize);
+        }
+        this.maxSize = maxSize;
+    }
+
+    public long maxSize() {
+        return maxSize;
+    }
+
+    /** Reads a file of the local file system; links are followed, anything but a regular file is refused. */
+    public ModuleResult readFile(Path file) {
+        String path = file.toString();
+        String name = ModuleNames.fromPath(path);
+        BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            return error(path, name, 0, null, ErrorKind.IO_ERROR, "no such file");
+        } catch (IOException | RuntimeException e) {
+            return error(path, name, 0, null, ErrorKind.IO_ERROR, "cannot stat: " + describe(e));
+        }
+        if (!attrs.isRegularFile()) {
+            String what = attrs.isDirectory() ? "a directory" : "not a regular file (FIFO, socket or device)";
+            return error(path, name, 0, null, ErrorKind.NOT_A_FILE, "is " + what);
+        }
+        try (FileByteSource src = FileByteSource.open(file)) {
+            return read(path, src);
+        } catch (IOException | RuntimeException e) {
+            return error(path, name, attrs.size(), null, ErrorKind.IO_ERROR, "cannot open: " + describe(e));
+        }
+    }
+
+    /** Reads a module from any seekable source; {@code path} names it in results and messages. */
+    public ModuleResult read(String path, ByteSource src) {
+        String name = ModuleNames.fromPath(path);
+        long size = 0;
+        Compression compression = null;
+        try {
+            size = src.size();
+            byte[] head = new byte[Compression.MAGIC_LENGTH];
+            int n = (int) Math.min(head.length, size);
+            if (n == 0) {
+                return error(path, name, size, null, ErrorKind.NOT_ELF, "empty file (0 bytes)");
+            }
+            src.readFully(0, head, 0, n);
+            compression = Compression.detect(head, n);
+            ByteSource elf = src;
+            if (compression != Compression.NONE) {
+                Decompressor.Output out = Decompressor.decompress(compression, src, maxSize);
+                elf = new ArrayByteSource(out.data, out.length);
+            }
+            ElfModinfo info = ElfModinfo.read(elf, maxSize);
+            ModuleSignature sig = Signatures.read(elf);
+            return new ModuleInfo(path, name, size, false, compression, info.elfClass,
+                    info.bigEndian ? "big" : "little", Machines.name(info.machine),
+                    ModinfoStrings.split(info.modinfo), sig);
+        } catch (ModuleException e) {
+            String where = compression != null && compression != Compression.NONE
+                    && e.kind() != ErrorKind.CORRUPT_COMPRESSED && e.kind() != ErrorKind.SIZE_LIMIT
+                    ? " (after " + compression.label() + " decompression)" : "";
+            return error(path, name, size, compression, e.kind(), e.getMessage() + where);
+        } catch (IOException e) {
+            return error(path, name, size, compression, ErrorKind.IO_ERROR, "read failed: " + describe(e));
+        } catch (RuntimeException e) {
+            return error(path, name, size, compression, ErrorKind.IO_ERROR, "unexpected reader failure: " + describe(e));
+        }
+    }
+
+    /** The raw {@code .modinfo} bytes of a module, for tools that must print them byte for byte. */
+    public byte[] readModinfoBytes(ByteSource src) throws IOException, ModuleException {
+        byte[] head = new byte[Compression.MAGIC_LENGTH];
+        int n = (int) Math.min(head.length, src.size());
+        src.readFully(0, head, 0, n);
+        Compression c = Compression.detect(head, n);
+        ByteSource elf = src;
+        if (c != Compression.NONE) {
+            Decompressor.Output out = Decompressor.decompress(c, src, maxSize);
+            elf = new ArrayByteSource(out.data, out.length);
+        }
+        return ElfModinfo.read(elf, maxSize).modinfo;
+    }
+
+    private static ModuleError error(String path, String name, long size, Compression c, ErrorKind kind, String msg) {
+        return new ModuleError(path, name, size, false, c, kind, path + ": " + msg);
+    }
+
+    private static String describe(Exception e) {
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + m;
+    }
+}

@@ -1,0 +1,17 @@
+package io.fwatlas.module;
+
+import java.io.Serializable;
+
+/**
+ * An appended module signature, as kmod's libkmod-signature.c reads it.
+ *
+ * @param idType    {@code PGP}, {@code X509} or {@code PKCS#7}
+ * @param algo      public-key algorithm ({@code RSA}, {@code DSA}); null for PKCS#7, whose header zeroes it
+ * @param hashAlgo  digest name as kmod prints it ({@code sha256}); null when not known for certain
+ * @param signer    signer name; for PKCS#7 the issuer common name, null when not parsed
+ * @param keyId     key identifier (PGP/X509) or certificate serial (PKCS#7) as colon-separated hex; null when not parsed
+ * @param length    signature length in bytes
+ */
+public record ModuleSignature(String idType, String algo, String hashAlgo, String signer, String keyId, int length)
+        implements Serializable {
+}
