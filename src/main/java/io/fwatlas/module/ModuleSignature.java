@@ -11,7 +11,9 @@ import java.io.Serializable;
  * @param signer    signer name; for PKCS#7 the issuer common name, null when not parsed
  * @param keyId     key identifier (PGP/X509) or certificate serial (PKCS#7) as colon-separated hex; null when not parsed
  * @param length    signature length in bytes
+ * @param value     the signature value as colon-separated hex (for PKCS#7, the signer's); null when unknown
  */
-public record ModuleSignature(String idType, String algo, String hashAlgo, String signer, String keyId, int length)
+public record ModuleSignature(String idType, String algo, String hashAlgo, String signer, String keyId, int length,
+                              String value)
         implements Serializable {
 }

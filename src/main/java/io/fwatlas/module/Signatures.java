@@ -12,6 +12,8 @@ final class Signatures {
     private static final String[] HASHES = {"md4", "md5", "sha1", "rmd160", "sha256", "sha384", "sha512", "sha224", "sm3"};
     private static final String[] ID_TYPES = {"PGP", "X509", "PKCS#7"};
     private static final int PKCS7 = 2;
+    /** Real signatures are a few hundred bytes to a few KiB; larger ones are not copied. */
+    static final int MAX_SIGNATURE = 64 * 1024;
 
     private Signatures() {
     }
@@ -43,19 +45,24 @@ final class Signatures {
         if (sigLen == 0 || body < signerLen + keyIdLen + sigLen) {
             return null;
         }
-        if (idType == PKCS7) {
-            // The kernel zeroes algo, hash and the lengths; the details live in the PKCS#7 blob,
-            // which no library on the classpath parses, so they stay unknown rather than guessed.
-            return new ModuleSignature(ID_TYPES[idType], null, null, null, null, (int) sigLen);
+        long sigAt = body - sigLen;
+        byte[] sig = sigLen <= MAX_SIGNATURE ? new byte[(int) sigLen] : null;
+        if (sig != null) {
+            src.readFully(sigAt, sig, 0, sig.length);
         }
-        long keyIdAt = body - sigLen - keyIdLen;
+        if (idType == PKCS7) {
+            // The kernel zeroes algo, hash and the lengths; the details live in the PKCS#7 blob.
+            String[] d = sig == null ? new String[4] : Pkcs7Signer.describe(sig);
+            return new ModuleSignature(ID_TYPES[idType], null, d[2], d[0], d[1], (int) sigLen, d[3]);
+        }
+        long keyIdAt = sigAt - keyIdLen;
         long signerAt = keyIdAt - signerLen;
         byte[] signer = new byte[signerLen];
         src.readFully(signerAt, signer, 0, signerLen);
         byte[] keyId = new byte[keyIdLen];
         src.readFully(keyIdAt, keyId, 0, keyIdLen);
         return new ModuleSignature(ID_TYPES[idType], ALGOS[algo], HASHES[hash],
-                ModinfoStrings.utf8(signer, 0, signerLen), hex(keyId), (int) sigLen);
+                ModinfoStrings.utf8(signer, 0, signerLen), hex(keyId), (int) sigLen, sig == null ? null : hex(sig));
     }
 
     /** Colon-separated upper-case hex, as kmod prints key ids (without its line breaks). */

@@ -1,0 +1,66 @@
+package io.fwatlas.module;
+
+import java.math.BigInteger;
+import java.util.Collection;
+import java.util.Map;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1String;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x500.style.IETFUtils;
+import org.bouncycastle.cms.CMSSignedData;
+import org.bouncycastle.cms.SignerInformation;
+
+/** Reads signer, key serial and digest of a PKCS#7 module signature, as kmod prints them. */
+final class Pkcs7Signer {
+    /** Digest OIDs by the names in kmod's pkey_hash_algo table. */
+    private static final Map<String, String> DIGESTS = Map.of(
+            "1.2.840.113549.2.4", "md4",
+            "1.2.840.113549.2.5", "md5",
+            "1.3.14.3.2.26", "sha1",
+            "1.3.36.3.2.1", "rmd160",
+            "2.16.840.1.101.3.4.2.1", "sha256",
+            "2.16.840.1.101.3.4.2.2", "sha384",
+            "2.16.840.1.101.3.4.2.3", "sha512",
+            "2.16.840.1.101.3.4.2.4", "sha224",
+            "1.2.156.10197.1.401", "sm3");
+
+    private Pkcs7Signer() {
+    }
+
+    /** [signer, serial, digest name, signature value]; an element is null when it cannot be read for certain. */
+    static String[] describe(byte[] blob) {
+        try {
+            Collection<SignerInformation> signers = new CMSSignedData(blob).getSignerInfos().getSigners();
+            if (signers.isEmpty()) {
+                return new String[4];
+            }
+            SignerInformation si = signers.iterator().next();
+            String signer = null;
+            if (si.getSID().getIssuer() != null) {
+                RDN[] cn = si.getSID().getIssuer().getRDNs(BCStyle.CN);
+                if (cn.length > 0) {
+                    ASN1Encodable v = cn[0].getFirst().getValue();
+                    signer = v instanceof ASN1String ? ((ASN1String) v).getString() : IETFUtils.valueToString(v);
+                }
+            }
+            BigInteger serial = si.getSID().getSerialNumber();
+            String key = serial == null || serial.signum() < 0 ? null : Signatures.hex(magnitude(serial));
+            String digest = DIGESTS.get(si.getDigestAlgOID());
+            byte[] value = si.getSignature();
+            return new String[] {signer, key, digest, value == null ? null : Signatures.hex(value)};
+        } catch (Exception | LinkageError e) {
+            // A blob that does not parse, or no parser at run time: unknown, never guessed.
+            return new String[4];
+        }
+    }
+
+    /** The serial's bytes without the sign byte, as OpenSSL's ASN1_INTEGER holds them. */
+    private static byte[] magnitude(BigInteger serial) {
+        byte[] b = serial.toByteArray();
+        if (b.length > 1 && b[0] == 0) {
+            return java.util.Arrays.copyOfRange(b, 1, b.length);
+        }
+        return b;
+    }
+}
