@@ -24,6 +24,15 @@ final class Decompressor {
     /** Decompressed bytes; {@code result.length} may exceed the content, see {@link Output#length}. */
     static Output decompress(Compression format, ByteSource source, long limit)
             throws IOException, ModuleException {
+        if (format == Compression.XZ && NativeXz.AVAILABLE) {
+            long size = source.size();
+            if (size > limit) {
+                throw new SizeLimitException("xz input", limit, size);
+            }
+            byte[] in = new byte[(int) size];
+            source.readFully(0, in, 0, in.length);
+            return NativeXz.decode(in, in.length, limit, XZ_MEMORY_LIMIT_KIB * 1024L);
+        }
         SourceStream raw = new SourceStream(source.stream());
         long inputSize = source.size();
         try (InputStream in = open(format, new BufferedInputStream(raw, INPUT_BUFFER))) {
@@ -39,6 +48,11 @@ final class Decompressor {
             // Decoders report bad data as IOException subclasses, and zstd-jni sometimes as RuntimeException.
             throw new CorruptCompressedException(format.label() + " stream is corrupt: " + e.getMessage());
         }
+    }
+
+    /** Which xz decoder runs here: the system's liblzma, or XZ for Java where it cannot be loaded. */
+    static String xzDecoder() {
+        return NativeXz.AVAILABLE ? "liblzma " + NativeXz.VERSION : "xz-java";
     }
 
     private static InputStream open(Compression format, InputStream in) throws IOException {
