@@ -1,0 +1,112 @@
+package io.fwatlas.query;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class KernelReleaseTest {
+
+    @ParameterizedTest
+    @CsvSource({
+        "6.1.0-18-amd64, 6.1.0-18, amd64",
+        "6.1.0-56-cloud-amd64, 6.1.0-56, cloud-amd64",
+        "6.1.0-56-rt-amd64, 6.1.0-56, rt-amd64",
+        "6.12.117+deb12-amd64, 6.12.117+deb12, amd64",
+        "6.12.9+deb13-cloud-arm64, 6.12.9+deb13, cloud-arm64",
+        "5.15.0-91-generic, 5.15.0-91, generic",
+        "6.8.5-301.fc40.x86_64, 6.8.5-301.fc40, x86_64",
+        "5.14.0-362.8.1.el9_3.aarch64, 5.14.0-362.8.1.el9_3, aarch64",
+        "6.9.0-rc3, 6.9.0-rc3, ''",
+        "6.9.0-rc3-amd64, 6.9.0-rc3, amd64",
+        "4.19.0-27-armmp-lpae, 4.19.0-27, armmp-lpae",
+        "6.6.6-hostile, 6.6.6, hostile",
+        "6.1.90, 6.1.90, ''",
+    })
+    void splitsVersionAndFlavour(String release, String version, String flavour) {
+        KernelRelease k = KernelRelease.parse(release);
+        assertEquals(version, k.version());
+        assertEquals(flavour, k.flavour());
+        assertEquals(release, k.release());
+    }
+
+    @Test
+    void ordersReleasesNotStrings() {
+        List<String> expected = List.of("6.1.0-9", "6.1.0-10", "6.1.90", "6.9.0-rc1", "6.9.0-rc3", "6.9.0",
+                "6.9.1", "6.12.1", "6.12.9", "6.12.10", "10.0.0");
+        assertSortsTo(expected);
+    }
+
+    @Test
+    void ordersDebianReleasesOfOneFlavour() {
+        assertSortsTo(List.of("6.1.0-9-amd64", "6.1.0-10-amd64", "6.1.0-47-amd64", "6.1.0-56-amd64",
+                "6.12.9+deb13-amd64", "6.12.107+deb12-amd64", "6.12.117+deb12-amd64"));
+    }
+
+    @Test
+    void debianRevisionSuffixesCompareNumerically() {
+        assertTrue(KernelRelease.compare("6.12.117+deb12-amd64", "6.12.117+deb13-amd64") < 0);
+        assertTrue(KernelRelease.compare("6.12.117+deb13-amd64", "6.12.118+deb12-amd64") < 0);
+        assertTrue(KernelRelease.compare("6.8.5-301.fc40.x86_64", "6.8.10-300.fc40.x86_64") < 0);
+        assertTrue(KernelRelease.compare("6.8.5-301.fc39.x86_64", "6.8.5-301.fc40.x86_64") < 0);
+    }
+
+    @Test
+    void flavoursAreSeparateSeries() {
+        KernelRelease plain = KernelRelease.parse("6.1.0-56-amd64");
+        KernelRelease cloud = KernelRelease.parse("6.1.0-9-cloud-amd64");
+        assertEquals("amd64", plain.series());
+        assertEquals("cloud-amd64", cloud.series());
+        // Series group first, so an older cloud kernel does not interleave with amd64 ones.
+        List<String> sorted = sort(List.of("6.1.0-56-amd64", "6.1.0-9-cloud-amd64", "6.1.0-10-amd64",
+                "6.1.0-56-cloud-amd64"));
+        assertEquals(List.of("6.1.0-10-amd64", "6.1.0-56-amd64", "6.1.0-9-cloud-amd64", "6.1.0-56-cloud-amd64"),
+                sorted);
+    }
+
+    @Test
+    void equalVersionsAreEqualAndLeadingZerosDoNotCount() {
+        assertEquals(0, KernelRelease.compareVersions("6.1.0-9", "6.1.0-9"));
+        assertEquals(0, KernelRelease.compareVersions("6.01.0", "6.1.0"));
+        assertTrue(KernelRelease.compareVersions("6.1", "6.1.0") < 0);
+        assertTrue(KernelRelease.compareVersions("6.1~x", "6.1") < 0);
+        assertTrue(KernelRelease.compareVersions("6.1a", "6.1+") < 0);
+    }
+
+    @Test
+    void orderIsTotalAndConsistentOnShuffles() {
+        List<String> expected = List.of("5.10.0-30-amd64", "6.1.0-9-amd64", "6.1.0-10-amd64", "6.1.0-56-amd64",
+                "6.12.1-amd64", "6.12.117+deb12-amd64");
+        Random r = new Random(7);
+        for (int i = 0; i < 50; i++) {
+            List<String> shuffled = new ArrayList<>(expected);
+            Collections.shuffle(shuffled, r);
+            assertEquals(expected, sort(shuffled));
+        }
+    }
+
+    @Test
+    void rejectsEmpty() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KernelRelease.parse(" "));
+        assertTrue(e.getMessage().contains("empty"));
+    }
+
+    private static void assertSortsTo(List<String> expected) {
+        List<String> reversed = new ArrayList<>(expected);
+        Collections.reverse(reversed);
+        assertEquals(expected, sort(reversed));
+    }
+
+    private static List<String> sort(List<String> releases) {
+        return releases.stream().map(KernelRelease::parse).sorted().map(KernelRelease::release)
+                .collect(Collectors.toList());
+    }
+}
