@@ -1,0 +1,124 @@
+package io.fwatlas.scan;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.SerializableConfiguration;
+
+/**
+ * The scan, as driver steps that tests call one by one:
+ * stage 1 ({@link #listFiles}) lists each release on an executor; the driver packs the listed
+ * files into balanced bins ({@link Packing}); stage 2 ({@link #readRows}) reads the bins in
+ * {@code mapPartitions}; {@link #run} persists those rows once, writes the three tables to
+ * staging, commits them through {@link TableStore} and summarizes.
+ */
+public final class ScanJob {
+    /** Bins per core at least, so one slow bin does not idle the others. */
+    static final int BINS_PER_CORE = 3;
+
+    private ScanJob() {
+    }
+
+    /** Stage 1: one partition per release, listed where it runs. */
+    public static List<FileTask> listFiles(SparkSession spark, List<Release> releases,
+                                           Broadcast<SerializableConfiguration> conf) {
+        if (releases.isEmpty()) {
+            return List.of();
+        }
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        jsc.setJobDescription("fwatlas: list " + releases.size() + " releases");
+        return jsc.parallelize(releases, releases.size()).flatMap(new ReleaseLister(conf)).collect();
+    }
+
+    /** Stage 2: one partition per bin; rows of {@link ScanRows#SCHEMA}. */
+    public static Dataset<Row> readRows(SparkSession spark, List<List<FileTask>> bins, long maxModuleSize,
+                                        Broadcast<SerializableConfiguration> conf) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        JavaRDD<Row> rows = jsc.parallelize(bins, Math.max(1, bins.size()))
+                .mapPartitions(new ReadModules(maxModuleSize, conf));
+        return spark.createDataFrame(rows, ScanRows.SCHEMA);
+    }
+
+    /** Broadcasts the Hadoop configuration when some release is not on the local file system. */
+    static Broadcast<SerializableConfiguration> hadoopConf(SparkSession spark, List<Release> releases,
+                                                          Configuration conf) {
+        boolean remote = releases.stream().anyMatch(r -> !r.local());
+        if (!remote) {
+            return null;
+        }
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        return jsc.broadcast(new SerializableConfiguration(conf));
+    }
+
+    /** Lists, reads, writes and commits; the store is opened (and locked) by the caller. */
+    public static ScanSummary run(SparkSession spark, Configuration conf, List<Release> releases, TableStore store,
+                                  long maxModuleSize, long startMillis, PrintWriter log) throws IOException {
+        Broadcast<SerializableConfiguration> bconf = hadoopConf(spark, releases, conf);
+        List<FileTask> files = listFiles(spark, releases, bconf);
+        int parallelism = spark.sparkContext().defaultParallelism();
+        List<List<FileTask>> bins = Packing.pack(files,
+                Packing.binCount(files, BINS_PER_CORE * parallelism, Packing.TARGET_BIN_COST));
+        JavaSparkContext.fromSparkContext(spark.sparkContext())
+                .setJobDescription("fwatlas: read " + files.size() + " files in " + bins.size() + " bins");
+        Dataset<Row> rows = readRows(spark, bins, maxModuleSize, bconf).persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            int writers = Math.max(1, Math.min(releases.size(), 2 * parallelism));
+            spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(writers));
+            for (String t : Tables.NAMES) {
+                JavaSparkContext.fromSparkContext(spark.sparkContext()).setJobDescription("fwatlas: write " + t);
+                Tables.table(t, rows, writers).write()
+                        .mode(SaveMode.Overwrite)
+                        .partitionBy(Tables.PARTITION_COLUMN)
+                        .parquet(store.staging(t).toString());
+            }
+            List<String> kernels = new ArrayList<>();
+            releases.forEach(r -> kernels.add(r.kernel()));
+            store.commit(kernels);
+            return summarize(rows, releases.size(), System.currentTimeMillis() - startMillis,
+                    store.output().toString());
+        } finally {
+            rows.unpersist();
+        }
+    }
+
+    /** Counts over the read pass's rows. */
+    public static ScanSummary summarize(Dataset<Row> rows, int kernels, long elapsedMillis, String output) {
+        Column module = col("kind").equalTo(ScanRows.KIND_MODULE);
+        Column fw = col("kind").equalTo(ScanRows.KIND_ENTRY).and(col("key").equalTo("firmware"));
+        Row c = rows.agg(
+                sum(when(module.and(col("builtin").equalTo(false)), lit(1L)).otherwise(lit(0L))),
+                sum(when(module.and(col("builtin")).and(col("status").equalTo(ScanRows.STATUS_OK)), lit(1L))
+                        .otherwise(lit(0L))),
+                sum(when(fw, lit(1L)).otherwise(lit(0L))),
+                countDistinct(when(fw, col("value")))).first();
+        Map<String, Long> errors = new TreeMap<>();
+        for (Row r : rows.filter(col("status").equalTo(ScanRows.STATUS_ERROR)).groupBy("error_kind").count()
+                .collectAsList()) {
+            errors.put(r.getString(0), r.getLong(1));
+        }
+        return new ScanSummary(kernels, nz(c, 0), nz(c, 1), nz(c, 2), nz(c, 3), errors, elapsedMillis, output);
+    }
+
+    private static long nz(Row r, int i) {
+        return r.isNullAt(i) ? 0 : ((Number) r.get(i)).longValue();
+    }
+}
