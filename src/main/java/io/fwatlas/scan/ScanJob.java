@@ -73,10 +73,14 @@ public final class ScanJob {
     public static ScanSummary run(SparkSession spark, Configuration conf, List<Release> releases, TableStore store,
                                   long maxModuleSize, long startMillis, PrintWriter log) throws IOException {
         Broadcast<SerializableConfiguration> bconf = hadoopConf(spark, releases, conf);
+        long t0 = System.currentTimeMillis();
         List<FileTask> files = listFiles(spark, releases, bconf);
         int parallelism = spark.sparkContext().defaultParallelism();
         List<List<FileTask>> bins = Packing.pack(files,
                 Packing.binCount(files, BINS_PER_CORE * parallelism, Packing.TARGET_BIN_COST));
+        log.printf("fwatlas scan: listed %d files of %d releases in %.1f s; reading them in %d partitions%n",
+                files.size(), releases.size(), (System.currentTimeMillis() - t0) / 1000.0, bins.size());
+        log.flush();
         JavaSparkContext.fromSparkContext(spark.sparkContext())
                 .setJobDescription("fwatlas: read " + files.size() + " files in " + bins.size() + " bins");
         Dataset<Row> rows = readRows(spark, bins, maxModuleSize, bconf).persist(StorageLevel.MEMORY_AND_DISK());
@@ -84,12 +88,18 @@ public final class ScanJob {
             int writers = Math.max(1, Math.min(releases.size(), 2 * parallelism));
             spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(writers));
             for (String t : Tables.NAMES) {
+                long tw = System.currentTimeMillis();
                 JavaSparkContext.fromSparkContext(spark.sparkContext()).setJobDescription("fwatlas: write " + t);
                 Tables.table(t, rows, writers).write()
                         .mode(SaveMode.Overwrite)
                         .partitionBy(Tables.PARTITION_COLUMN)
                         .parquet(store.staging(t).toString());
+                if (Boolean.getBoolean("fwatlas.timings")) {
+                    log.printf("fwatlas scan: staged %s in %.1f s%n", t, (System.currentTimeMillis() - tw) / 1000.0);
+                }
             }
+            log.printf("fwatlas scan: read and staged in %.1f s%n", (System.currentTimeMillis() - t0) / 1000.0);
+            log.flush();
             List<String> kernels = new ArrayList<>();
             releases.forEach(r -> kernels.add(r.kernel()));
             store.commit(kernels);

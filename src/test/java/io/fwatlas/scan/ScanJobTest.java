@@ -169,6 +169,27 @@ class ScanJobTest {
     }
 
     @Test
+    void hadoopFileSystemInputsGiveTheSameRows() {
+        // viewfs maps a non-local URI onto the samples: discovery, listing and reading all go through
+        // Hadoop's FileSystem (listStatus, FSDataInputStream) instead of java.nio.
+        String key = "spark.hadoop.fs.viewfs.mounttable.samples.link./s";
+        System.setProperty(key, ScanTestSupport.SAMPLES.toUri().toString());
+        try {
+            Path tables = tmp.resolve("viewfs");
+            ScanTestSupport.Run r = scan("-o", tables.toString(), "viewfs://samples/s/rootfs", "viewfs://samples/s/mirror");
+            assertEquals(0, r.code(), r.err());
+            assertEquals(rows(spark, out, "modules", Expected.MODULES_COLUMNS),
+                    rows(spark, tables, "modules", Expected.MODULES_COLUMNS));
+            assertEquals(rows(spark, out, "modinfo", Expected.MODINFO_COLUMNS),
+                    rows(spark, tables, "modinfo", Expected.MODINFO_COLUMNS));
+            assertEquals(rows(spark, out, "firmware", Expected.FIRMWARE_COLUMNS),
+                    rows(spark, tables, "firmware", Expected.FIRMWARE_COLUMNS));
+        } finally {
+            System.clearProperty(key);
+        }
+    }
+
+    @Test
     void parquetFilesReadBackWithoutSpark() throws IOException {
         Map<String, List<String>> columns = Map.of("firmware", Expected.FIRMWARE_COLUMNS,
                 "modinfo", Expected.MODINFO_COLUMNS, "modules", Expected.MODULES_COLUMNS);
