@@ -62,8 +62,9 @@ public final class ScanCommand implements Callable<Integer> {
         SparkSetup.configureLogging(confDir);
         try {
             long maxSize = parseSize(maxModuleSize);
-            if (master != null && master.isBlank()) {
-                throw ScanException.usage("--master is empty");
+            if (master != null && !MASTER.matcher(master).matches()) {
+                throw ScanException.usage("--master '" + master + "' is not a Spark master URL (local, local[N], "
+                        + "local[*], spark://HOST:PORT, yarn, k8s://URL)");
             }
             SparkConf conf = SparkSetup.conf(master, confDir);
             Configuration hadoop = SparkSetup.hadoopConf(conf);
@@ -94,10 +95,25 @@ public final class ScanCommand implements Callable<Integer> {
             err.flush();
             return e.exitCode();
         } catch (Exception e) {
-            err.println("fwatlas scan: failed: " + e);
+            err.println("fwatlas scan: failed: " + oneLine(e));
             err.flush();
             return ScanException.FAILURE;
         }
+    }
+
+    private static final java.util.regex.Pattern MASTER = java.util.regex.Pattern.compile(
+            "local(\\[(\\*|[1-9][0-9]*)(,[0-9]+)?])?|local-cluster\\[[0-9]+,[0-9]+,[0-9]+]"
+                    + "|spark://\\S+|yarn|k8s://\\S+|mesos://\\S+");
+
+    /** The innermost cause's first line: Spark wraps task failures in long, multi-line messages. */
+    static String oneLine(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = String.valueOf(root.getMessage()).strip();
+        int nl = m.indexOf('\n');
+        return root.getClass().getSimpleName() + ": " + (nl < 0 ? m : m.substring(0, nl));
     }
 
     /** Bytes, with an optional binary suffix: 1048576, 1024KiB, 1MiB, 1M, 1GiB. */

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.fwatlas.module.ErrorKind;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -105,27 +106,45 @@ public final class ScanJob {
             store.commit(kernels);
             return summarize(rows, releases.size(), System.currentTimeMillis() - startMillis,
                     store.output().toString());
+        } catch (IOException | RuntimeException e) {
+            store.abandon();
+            throw e;
         } finally {
             rows.unpersist();
         }
     }
 
-    /** Counts over the read pass's rows. */
+    /** Counts over the read pass's rows, in one aggregation. */
     public static ScanSummary summarize(Dataset<Row> rows, int kernels, long elapsedMillis, String output) {
         Column module = col("kind").equalTo(ScanRows.KIND_MODULE);
         Column fw = col("kind").equalTo(ScanRows.KIND_ENTRY).and(col("key").equalTo("firmware"));
-        Row c = rows.agg(
-                sum(when(module.and(col("builtin").equalTo(false)), lit(1L)).otherwise(lit(0L))),
-                sum(when(module.and(col("builtin")).and(col("status").equalTo(ScanRows.STATUS_OK)), lit(1L))
-                        .otherwise(lit(0L))),
-                sum(when(fw, lit(1L)).otherwise(lit(0L))),
-                countDistinct(when(fw, col("value")))).first();
+        List<String> kinds = new ArrayList<>();
+        for (ErrorKind k : ErrorKind.values()) {
+            kinds.add(k.label());
+        }
+        kinds.add(ScanRows.BAD_BUILTIN_STRING);
+        List<Column> aggs = new ArrayList<>(List.of(
+                count(module.and(col("builtin").equalTo(false))),
+                count(module.and(col("builtin")).and(col("status").equalTo(ScanRows.STATUS_OK))),
+                count(fw),
+                countDistinct(when(fw, col("value")))));
+        for (String k : kinds) {
+            aggs.add(count(col("status").equalTo(ScanRows.STATUS_ERROR).and(col("error_kind").equalTo(k))));
+        }
+        Row c = rows.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first();
         Map<String, Long> errors = new TreeMap<>();
-        for (Row r : rows.filter(col("status").equalTo(ScanRows.STATUS_ERROR)).groupBy("error_kind").count()
-                .collectAsList()) {
-            errors.put(r.getString(0), r.getLong(1));
+        for (int i = 0; i < kinds.size(); i++) {
+            long n = nz(c, 4 + i);
+            if (n > 0) {
+                errors.put(kinds.get(i), n);
+            }
         }
         return new ScanSummary(kernels, nz(c, 0), nz(c, 1), nz(c, 2), nz(c, 3), errors, elapsedMillis, output);
+    }
+
+    /** Rows where {@code condition} holds. */
+    private static Column count(Column condition) {
+        return sum(when(condition, lit(1L)).otherwise(lit(0L)));
     }
 
     private static long nz(Row r, int i) {

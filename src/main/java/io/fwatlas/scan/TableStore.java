@@ -282,6 +282,17 @@ public final class TableStore implements AutoCloseable {
         }
     }
 
+    /** After a failed run: drops its staging unless the commit point was passed (then recovery finishes it). */
+    public void abandon() {
+        try {
+            if (!fs.exists(new Path(runDir(), JOURNAL))) {
+                fs.delete(runDir(), true);
+            }
+        } catch (IOException e) {
+            log.println("fwatlas scan: could not remove " + runDir() + ": " + e.getMessage());
+        }
+    }
+
     private void swap(Path runDir, List<Entry> entries, boolean hooks) throws IOException {
         boolean first = true;
         for (Entry e : entries) {

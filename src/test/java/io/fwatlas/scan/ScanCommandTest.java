@@ -116,6 +116,14 @@ class ScanCommandTest {
     }
 
     @Test
+    void badMaster() {
+        assertRefused(2, "--master 'locl[2]' is not a Spark master URL",
+                scan("-o", tmp.resolve("out").toString(), "--master", "locl[2]", deb12()));
+        assertRefused(2, "--master '' is not a Spark master URL",
+                scan("-o", tmp.resolve("out").toString(), "--master", "", deb12()));
+    }
+
+    @Test
     void missingOutputOption() {
         ScanTestSupport.Run r = scan(deb12());
         assertEquals(2, r.code());
