@@ -110,6 +110,17 @@ class ListingTest {
     }
 
     @Test
+    void fifoNamedLikeAModuleIsAnErrorNotAHang() throws Exception {
+        Path release = Files.createDirectories(tmp.resolve("f/kernel"));
+        Process p = new ProcessBuilder("mkfifo", release.resolve("pipe.ko").toString()).inheritIO().start();
+        assertEquals(0, p.waitFor());
+        List<FileTask> tasks = ReleaseLister.listLocal(new Release("k", tmp.resolve("f").toString(), true));
+        assertEquals(List.of("MODULE kernel/pipe.ko"), paths(tasks));
+        List<org.apache.spark.sql.Row> rows = ReadModules.rows(new ModuleReader(), tasks.get(0), null);
+        assertEquals("not_a_file", rows.get(0).getAs(14));
+    }
+
+    @Test
     void fileThatVanishesBecomesAnErrorRow() throws IOException {
         Path release = Files.createDirectories(tmp.resolve("r/kernel"));
         Path ko = Files.write(release.resolve("gone.ko"), new byte[] {0x7f, 'E', 'L', 'F'});
