@@ -1,13 +1,156 @@
 package io.fwatlas.cli;
 
+import io.fwatlas.scan.Discovery;
+import io.fwatlas.scan.Release;
+import io.fwatlas.scan.ScanException;
+import io.fwatlas.scan.ScanJob;
+import io.fwatlas.scan.ScanSummary;
+import io.fwatlas.scan.SparkSetup;
+import io.fwatlas.scan.TableStore;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** Placeholder, being written: scans kernel trees into Parquet tables. */
-@Command(name = "scan", description = "Scan kernel module trees into Parquet tables.")
+/**
+ * {@code fwatlas scan -o OUT INPUT...}: finds the kernel releases under the inputs, reads every
+ * module on Spark executors and writes the firmware, modinfo and modules tables under OUT.
+ * Exit codes: 0 when the run completed (files that failed are error rows), 2 for unusable
+ * arguments or inputs, 1 when the output cannot be written or the job fails.
+ */
+@Command(name = "scan", description = "Scan kernel module trees into Parquet tables (firmware, modinfo, modules).",
+        mixinStandardHelpOptions = true)
 public final class ScanCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT",
+            description = "Table directory (path or URI); created when missing.")
+    String output;
+
+    @Option(names = "--kernel", paramLabel = "NAME",
+            description = "Release name for a single tree, instead of its directory name.")
+    String kernel;
+
+    @Option(names = "--master", paramLabel = "URL",
+            description = "Spark master (default: spark.master if set, else local[*]).")
+    String master;
+
+    @Option(names = "--max-module-size", paramLabel = "BYTES", defaultValue = "512MiB",
+            description = "Most bytes a module may decompress to (suffixes KiB, MiB, GiB). Default: ${DEFAULT-VALUE}.")
+    String maxModuleSize;
+
+    @Parameters(arity = "1..*", paramLabel = "INPUT",
+            description = "Release directory, directory of releases, or tree with lib/modules/<release>/.")
+    List<String> inputs = new ArrayList<>();
+
     @Override
     public Integer call() {
-        return 1;
+        long start = System.currentTimeMillis();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        String confDir = System.getenv(SparkSetup.CONF_DIR_ENV);
+        // Before any Hadoop or Spark class logs: their first log call fixes the log4j configuration.
+        SparkSetup.configureLogging(confDir);
+        try {
+            long maxSize = parseSize(maxModuleSize);
+            if (master != null && !MASTER.matcher(master).matches()) {
+                throw ScanException.usage("--master '" + master + "' is not a Spark master URL (local, local[N], "
+                        + "local[*], spark://HOST:PORT, yarn, k8s://URL)");
+            }
+            SparkConf conf = SparkSetup.conf(master, confDir);
+            Configuration hadoop = SparkSetup.hadoopConf(conf);
+            List<Release> releases = Discovery.find(inputs, kernel, hadoop);
+            try (TableStore store = TableStore.open(output, hadoop, err)) {
+                out.println("fwatlas scan: " + releases.size() + " releases: "
+                        + String.join(", ", releases.stream().map(Release::kernel).toList()));
+                out.flush();
+                SparkSession existing = SparkSetup.existing();
+                SparkSession spark = existing;
+                if (spark == null) {
+                    spark = SparkSession.builder().config(conf).getOrCreate();
+                } else if (master != null) {
+                    err.println("fwatlas scan: a Spark session is already running; --master " + master + " ignored");
+                }
+                try {
+                    ScanSummary s = ScanJob.run(spark, hadoop, releases, store, maxSize, start, err);
+                    s.print(out);
+                } finally {
+                    if (existing == null) {
+                        spark.stop();
+                    }
+                }
+            }
+            return 0;
+        } catch (ScanException e) {
+            err.println("fwatlas scan: " + e.getMessage());
+            err.flush();
+            return e.exitCode();
+        } catch (Exception e) {
+            err.println("fwatlas scan: failed: " + oneLine(e));
+            err.flush();
+            return ScanException.FAILURE;
+        }
+    }
+
+    private static final java.util.regex.Pattern MASTER = java.util.regex.Pattern.compile(
+            "local(\\[(\\*|[1-9][0-9]*)(,[0-9]+)?])?|local-cluster\\[[0-9]+,[0-9]+,[0-9]+]"
+                    + "|spark://\\S+|yarn|k8s://\\S+|mesos://\\S+");
+
+    /** The innermost cause's first line: Spark wraps task failures in long, multi-line messages. */
+    static String oneLine(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = String.valueOf(root.getMessage()).strip();
+        int nl = m.indexOf('\n');
+        return root.getClass().getSimpleName() + ": " + (nl < 0 ? m : m.substring(0, nl));
+    }
+
+    /** Bytes, with an optional binary suffix: 1048576, 1024KiB, 1MiB, 1M, 1GiB. */
+    static long parseSize(String s) {
+        String t = s.strip().toUpperCase(Locale.ROOT);
+        long unit = 1;
+        String[][] suffixes = {{"GIB", "G"}, {"MIB", "M"}, {"KIB", "K"}};
+        long[] units = {1L << 30, 1L << 20, 1L << 10};
+        outer:
+        for (int i = 0; i < suffixes.length; i++) {
+            for (String suf : suffixes[i]) {
+                if (t.endsWith(suf)) {
+                    t = t.substring(0, t.length() - suf.length()).strip();
+                    unit = units[i];
+                    break outer;
+                }
+            }
+        }
+        if (t.endsWith("B")) {
+            t = t.substring(0, t.length() - 1).strip();
+        }
+        long n;
+        try {
+            n = Long.parseLong(t);
+        } catch (NumberFormatException e) {
+            throw ScanException.usage("--max-module-size '" + s + "' is not a size in bytes (e.g. 536870912 or 512MiB)");
+        }
+        if (n < 0 || n > Long.MAX_VALUE / unit) {
+            throw ScanException.usage("--max-module-size '" + s + "' is out of range");
+        }
+        long bytes = n * unit;
+        if (bytes < 64) {
+            throw ScanException.usage("--max-module-size " + s + " is below 64 bytes, too small for any ELF header");
+        }
+        if (bytes > Integer.MAX_VALUE - 16) {
+            throw ScanException.usage("--max-module-size " + s + " exceeds the 2 GiB a module can be held in");
+        }
+        return bytes;
     }
 }

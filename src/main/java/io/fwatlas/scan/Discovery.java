@@ -1,0 +1,302 @@
+package io.fwatlas.scan;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import io.fwatlas.module.ModuleNames;
+
+/**
+ * Finds kernel release directories under the inputs, on the driver. Looks only at directory
+ * entries near the top of each input; the files inside a release are listed on executors.
+ *
+ * <p>Rules, applied from each input root downwards (at most {@link #MAX_DEPTH} levels):
+ * a directory that holds {@code kernel/}, a {@code modules.*} file or a module file is a release
+ * named after itself; otherwise every directory below its {@code lib/modules/} and
+ * {@code usr/lib/modules/} is a release; otherwise its subdirectories are searched the same way.
+ */
+public final class Discovery {
+    static final int MAX_DEPTH = 4;
+    static final String LOOKED_FOR = "lib/modules/<release>/, usr/lib/modules/<release>/, or a directory holding "
+            + "kernel/, modules.* files or *.ko, *.ko.xz, *.ko.zst, *.ko.gz files";
+    private static final Pattern KERNEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+~-]*");
+
+    private Discovery() {
+    }
+
+    /** A child of a directory: name, location and whether it is a directory (links followed). */
+    record Entry(String name, String location, boolean dir, boolean file) {
+    }
+
+    /** The little the search needs from a file system. */
+    interface Tree {
+        /** The entries of a directory, sorted by name; null when {@code location} is not a directory. */
+        List<Entry> list(String location) throws IOException;
+
+        /** An identity for loop detection. */
+        Object key(String location) throws IOException;
+
+        boolean local();
+    }
+
+    /** Releases of every input, in input order; refuses inputs that are missing or hold no release. */
+    public static List<Release> find(List<String> inputs, String kernel, Configuration conf) {
+        if (inputs.isEmpty()) {
+            throw ScanException.usage("no INPUT given: name at least one kernel tree");
+        }
+        if (kernel != null && !KERNEL_NAME.matcher(kernel).matches()) {
+            throw ScanException.usage("--kernel '" + kernel + "' is not a kernel release name "
+                    + "(letters, digits and . _ + ~ -, starting with a letter or digit)");
+        }
+        Map<String, Release> byKernel = new LinkedHashMap<>();
+        Map<String, String> realRoots = new LinkedHashMap<>();
+        for (String input : inputs) {
+            for (Release r : findOne(input, conf)) {
+                String real = realLocation(r);
+                Release seen = byKernel.get(r.kernel());
+                if (seen != null) {
+                    if (realRoots.get(r.kernel()).equals(real)) {
+                        continue; // the same directory reached twice (lib -> usr/lib)
+                    }
+                    throw ScanException.usage("release " + r.kernel() + " found twice: " + seen.root() + " and "
+                            + r.root() + "; scan them in separate runs or name one with --kernel");
+                }
+                byKernel.put(r.kernel(), r);
+                realRoots.put(r.kernel(), real);
+            }
+        }
+        List<Release> out = new ArrayList<>(byKernel.values());
+        if (kernel != null) {
+            if (out.size() != 1) {
+                List<String> names = new ArrayList<>(byKernel.keySet());
+                throw ScanException.usage("--kernel " + kernel + " names a single tree, but the inputs hold "
+                        + out.size() + " releases: " + String.join(", ", names));
+            }
+            Release only = out.get(0);
+            out = List.of(new Release(kernel, only.root(), only.local()));
+        }
+        return out;
+    }
+
+    /** Releases under one input. */
+    public static List<Release> findOne(String input, Configuration conf) {
+        Tree tree = treeFor(input, conf);
+        String root = rootOf(input);
+        List<Entry> top;
+        try {
+            top = tree.list(root);
+        } catch (FileNotFoundException | NoSuchFileException e) {
+            throw ScanException.usage("input not found: " + input);
+        } catch (AccessDeniedException e) {
+            throw ScanException.usage("input not readable: " + input + " (permission denied)");
+        } catch (IOException e) {
+            throw ScanException.usage("input not readable: " + input + " (" + e.getMessage() + ")");
+        }
+        if (top == null) {
+            throw ScanException.usage("input is not a directory: " + input);
+        }
+        List<Release> found = new ArrayList<>();
+        search(tree, root, name(root), top, 0, new HashSet<>(), found);
+        if (found.isEmpty()) {
+            throw ScanException.usage("no kernel release found in " + input + ": looked for " + LOOKED_FOR);
+        }
+        return found;
+    }
+
+    private static void search(Tree tree, String dir, String dirName, List<Entry> children, int depth,
+                               Set<Object> visited, List<Release> found) {
+        try {
+            if (!visited.add(tree.key(dir))) {
+                return; // a link loop, or a directory reached twice
+            }
+        } catch (IOException e) {
+            return;
+        }
+        if (looksLikeRelease(children)) {
+            found.add(new Release(dirName, dir, tree.local()));
+            return;
+        }
+        boolean any = false;
+        for (String base : List.of("lib/modules", "usr/lib/modules")) {
+            List<Entry> releases = listQuietly(tree, child(tree, dir, base));
+            if (releases == null) {
+                continue;
+            }
+            for (Entry e : releases) {
+                if (e.dir()) {
+                    found.add(new Release(e.name(), e.location(), tree.local()));
+                    any = true;
+                }
+            }
+        }
+        if (any || depth >= MAX_DEPTH) {
+            return;
+        }
+        for (Entry e : children) {
+            if (e.dir()) {
+                List<Entry> grand = listQuietly(tree, e.location());
+                if (grand != null) {
+                    search(tree, e.location(), e.name(), grand, depth + 1, visited, found);
+                }
+            }
+        }
+    }
+
+    static boolean looksLikeRelease(List<Entry> children) {
+        for (Entry e : children) {
+            if (e.dir() && e.name().equals("kernel")) {
+                return true;
+            }
+            if (e.file() && (e.name().startsWith("modules.") || ModuleNames.isModuleFileName(e.name()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<Entry> listQuietly(Tree tree, String location) {
+        try {
+            return tree.list(location);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String child(Tree tree, String dir, String rel) {
+        if (tree.local()) {
+            return Paths.get(dir).resolve(rel).toString();
+        }
+        return new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(dir), rel).toString();
+    }
+
+    private static String name(String root) {
+        String s = root.endsWith("/") && root.length() > 1 ? root.substring(0, root.length() - 1) : root;
+        return s.substring(s.lastIndexOf('/') + 1);
+    }
+
+    private static String realLocation(Release r) {
+        if (!r.local()) {
+            return r.root();
+        }
+        try {
+            return Paths.get(r.root()).toRealPath().toString();
+        } catch (IOException e) {
+            return r.root();
+        }
+    }
+
+    /** True when an input names the local file system: a plain path or a file: URI. */
+    public static boolean isLocal(String input) {
+        return input.startsWith("file:") || !input.contains("://");
+    }
+
+    /** The normalized root location: an absolute local path, or a Hadoop URI. */
+    public static String rootOf(String input) {
+        if (input.startsWith("file:")) {
+            try {
+                return Paths.get(java.net.URI.create(input)).toAbsolutePath().normalize().toString();
+            } catch (IllegalArgumentException e) {
+                throw ScanException.usage("not a usable file: URI: " + input + " (" + e.getMessage() + ")");
+            }
+        }
+        if (isLocal(input)) {
+            return Paths.get(input).toAbsolutePath().normalize().toString();
+        }
+        return new org.apache.hadoop.fs.Path(input).toString();
+    }
+
+    static Tree treeFor(String input, Configuration conf) {
+        if (isLocal(input)) {
+            return new LocalTree();
+        }
+        try {
+            return new HadoopTree(new org.apache.hadoop.fs.Path(input).getFileSystem(conf));
+        } catch (IOException | RuntimeException e) {
+            throw ScanException.usage("cannot open the file system of " + input + ": " + e.getMessage());
+        }
+    }
+
+    /** java.nio; links are followed, which is why loops are tracked by file key. */
+    static final class LocalTree implements Tree {
+        @Override
+        public List<Entry> list(String location) throws IOException {
+            Path dir = Paths.get(location);
+            if (!Files.exists(dir)) {
+                throw new NoSuchFileException(location);
+            }
+            if (!Files.isDirectory(dir)) {
+                return null;
+            }
+            List<Entry> out = new ArrayList<>();
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+                for (Path p : ds) {
+                    out.add(new Entry(p.getFileName().toString(), p.toString(), Files.isDirectory(p),
+                            Files.isRegularFile(p)));
+                }
+            }
+            out.sort(Comparator.comparing(Entry::name));
+            return out;
+        }
+
+        @Override
+        public Object key(String location) throws IOException {
+            Object k = Files.readAttributes(Paths.get(location), java.nio.file.attribute.BasicFileAttributes.class)
+                    .fileKey();
+            return k != null ? k : Paths.get(location).toRealPath().toString();
+        }
+
+        @Override
+        public boolean local() {
+            return true;
+        }
+    }
+
+    /** Hadoop listStatus only: no listFiles, no permission or owner lookups. */
+    static final class HadoopTree implements Tree {
+        private final FileSystem fs;
+
+        HadoopTree(FileSystem fs) {
+            this.fs = fs;
+        }
+
+        @Override
+        public List<Entry> list(String location) throws IOException {
+            org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(location);
+            FileStatus st = fs.getFileStatus(p);
+            if (!st.isDirectory()) {
+                return null;
+            }
+            List<Entry> out = new ArrayList<>();
+            for (FileStatus s : fs.listStatus(p)) {
+                out.add(new Entry(s.getPath().getName(), s.getPath().toString(), s.isDirectory(), s.isFile()));
+            }
+            out.sort(Comparator.comparing(Entry::name));
+            return out;
+        }
+
+        @Override
+        public Object key(String location) {
+            return location;
+        }
+
+        @Override
+        public boolean local() {
+            return false;
+        }
+    }
+}

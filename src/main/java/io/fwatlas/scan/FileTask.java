@@ -1,0 +1,29 @@
+package io.fwatlas.scan;
+
+import java.io.Serializable;
+
+/**
+ * One file of a release to read on an executor.
+ *
+ * @param path    relative to the release root, '/'-separated; also the {@code path} column
+ * @param size    bytes as listed, or -1 when unknown (a dangling link)
+ * @param kind    what the file is
+ * @param problem for {@link Kind#LIST_ERROR}, why listing failed
+ */
+public record FileTask(String kernel, String root, boolean local, String path, long size, Kind kind,
+                       String problem) implements Serializable {
+
+    public enum Kind { MODULE, BUILTIN_MODINFO, LIST_ERROR }
+
+    public static FileTask module(Release r, String path, long size) {
+        return new FileTask(r.kernel(), r.root(), r.local(), path, size, Kind.MODULE, null);
+    }
+
+    public static FileTask builtin(Release r, String path, long size) {
+        return new FileTask(r.kernel(), r.root(), r.local(), path, size, Kind.BUILTIN_MODINFO, null);
+    }
+
+    public static FileTask listError(Release r, String path, String problem) {
+        return new FileTask(r.kernel(), r.root(), r.local(), path, 0, Kind.LIST_ERROR, problem);
+    }
+}

@@ -1,0 +1,74 @@
+package io.fwatlas.scan;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+
+/**
+ * Driver side of stage 2: deals the listed files into balanced bins, one Spark partition each.
+ * A file's cost is a fixed per-file charge plus its bytes, weighted up for compressed files,
+ * which must be decompressed whole (xz dominates a compressed corpus); plain modules need only a
+ * few positioned reads, so for them the per-file charge dominates. Bins are filled
+ * largest-first into the lightest bin, so big releases spread over many bins.
+ */
+public final class Packing {
+    /** What opening and parsing one file costs, in plain-byte equivalents. */
+    static final long PER_FILE_COST = 64 * 1024;
+    /** Compressed bytes are this many times dearer than plain ones. */
+    static final long COMPRESSED_WEIGHT = 6;
+    /** Work per bin when there is plenty: big enough to amortize a task, small enough to balance. */
+    public static final long TARGET_BIN_COST = 128L * 1024 * 1024;
+
+    private Packing() {
+    }
+
+    public static long cost(FileTask t) {
+        long size = Math.max(0, t.size());
+        String p = t.path();
+        boolean compressed = p.endsWith(".xz") || p.endsWith(".zst") || p.endsWith(".gz");
+        return PER_FILE_COST + (compressed ? size * COMPRESSED_WEIGHT : size);
+    }
+
+    /** How many bins: at least {@code minBins} (a few per core), more when the work is large. */
+    public static int binCount(List<FileTask> tasks, int minBins, long targetCost) {
+        if (tasks.isEmpty()) {
+            return 0;
+        }
+        long total = 0;
+        for (FileTask t : tasks) {
+            total += cost(t);
+        }
+        long byCost = (total + targetCost - 1) / targetCost;
+        return (int) Math.min(tasks.size(), Math.max(minBins, byCost));
+    }
+
+    /** Bins of tasks; within a bin, files are in (kernel, path) order. Deterministic for a given input. */
+    public static List<List<FileTask>> pack(List<FileTask> tasks, int bins) {
+        List<List<FileTask>> out = new ArrayList<>();
+        if (bins <= 0 || tasks.isEmpty()) {
+            return out;
+        }
+        List<FileTask> order = new ArrayList<>(tasks);
+        Comparator<FileTask> byName = Comparator.comparing(FileTask::kernel).thenComparing(FileTask::path);
+        order.sort(Comparator.comparingLong(Packing::cost).reversed().thenComparing(byName));
+        long[] load = new long[bins];
+        PriorityQueue<Integer> lightest = new PriorityQueue<>(
+                Comparator.<Integer>comparingLong(i -> load[i]).thenComparingInt(i -> i));
+        for (int i = 0; i < bins; i++) {
+            out.add(new ArrayList<>());
+            lightest.add(i);
+        }
+        for (FileTask t : order) {
+            int b = lightest.poll();
+            out.get(b).add(t);
+            load[b] += cost(t);
+            lightest.add(b);
+        }
+        for (List<FileTask> bin : out) {
+            bin.sort(byName);
+        }
+        out.removeIf(List::isEmpty);
+        return out;
+    }
+}

@@ -1,0 +1,32 @@
+package io.fwatlas.scan;
+
+import java.io.PrintWriter;
+import java.util.Map;
+
+/**
+ * What a finished scan found.
+ *
+ * @param modules      module files, failed ones included
+ * @param builtins     built-in modules read from modules.builtin.modinfo
+ * @param errorsByKind error rows by error_kind, sorted by kind
+ */
+public record ScanSummary(int kernels, long modules, long builtins, long firmwareRows, long distinctFirmware,
+                          Map<String, Long> errorsByKind, long elapsedMillis, String output) {
+
+    public long errors() {
+        return errorsByKind.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    public void print(PrintWriter w) {
+        w.printf("fwatlas scan: %d kernels, %d modules, %d built-in modules, %d firmware rows (%d distinct), "
+                        + "%d errors, %.1f s%n",
+                kernels, modules, builtins, firmwareRows, distinctFirmware, errors(), elapsedMillis / 1000.0);
+        if (!errorsByKind.isEmpty()) {
+            StringBuilder b = new StringBuilder("errors by kind:");
+            errorsByKind.forEach((k, n) -> b.append(' ').append(k).append('=').append(n));
+            w.println(b);
+        }
+        w.println("tables: " + output + "/{" + String.join(",", Tables.NAMES) + "}");
+        w.flush();
+    }
+}

@@ -1,0 +1,385 @@
+package io.fwatlas.scan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils;
+
+/**
+ * The output directory: three kernel-partitioned tables, a format marker, a lock and the staging
+ * area through which every run commits.
+ *
+ * <pre>
+ * OUT/_fwatlas.json                    format marker {"format":"fwatlas-tables","version":1}
+ * OUT/_lock                            held by a running scan (run id, pid, host)
+ * OUT/{firmware,modinfo,modules}/kernel=RELEASE/part-*.parquet
+ * OUT/_staging/RUN/{table}/kernel=...  a run's new partitions, written by Spark
+ * OUT/_staging/RUN/_commit.json        the journal: written once staging is complete
+ * OUT/_staging/RUN/_old/{table}/...    replaced partitions, deleted after the swap
+ * </pre>
+ *
+ * <p>Protocol: Spark writes the new partitions of all three tables under the run's staging
+ * directory. Only then is the journal written (to a temporary name, then renamed: the commit
+ * point). The swap then, for each (table, kernel): renames the live partition into {@code _old},
+ * renames the staged one into place, and finally deletes the journal and the staging directory.
+ * A run killed before the commit point leaves the tables untouched and its staging is deleted at
+ * the next start; a run killed after it is rolled forward at the next start from the journal.
+ * Each swap step checks what exists, so finishing a swap twice is harmless.
+ */
+public final class TableStore implements AutoCloseable {
+    public static final String MARKER = "_fwatlas.json";
+    public static final String FORMAT = "fwatlas-tables";
+    public static final int FORMAT_VERSION = 1;
+    static final String LOCK = "_lock";
+    static final String STAGING = "_staging";
+    static final String JOURNAL = "_commit.json";
+    static final String OLD = "_old";
+    /** Test hook: "before-commit" or "mid-swap" makes the run print a line and sleep there. */
+    public static final String PAUSE_PROPERTY = "fwatlas.test.pause";
+    public static final String PAUSE_MILLIS_PROPERTY = "fwatlas.test.pauseMillis";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final FileSystem fs;
+    private final Path out;
+    private final String runId;
+    private final PrintWriter log;
+    private boolean locked;
+
+    private TableStore(FileSystem fs, Path out, String runId, PrintWriter log) {
+        this.fs = fs;
+        this.out = out;
+        this.runId = runId;
+        this.log = log;
+    }
+
+    /** The output location as a qualified Hadoop path; plain paths are made absolute. */
+    public static Path location(String output) {
+        if (output.isBlank()) {
+            throw ScanException.usage("--output is empty");
+        }
+        if (Discovery.isLocal(output) && !output.startsWith("file:")) {
+            return new Path("file", null, Paths.get(output).toAbsolutePath().normalize().toString());
+        }
+        return new Path(output);
+    }
+
+    /**
+     * Checks the output, creates it (with its marker) when new, takes the lock and finishes or
+     * removes what an interrupted run left behind.
+     */
+    public static TableStore open(String output, Configuration conf, PrintWriter log) {
+        Path out = location(output);
+        FileSystem fs;
+        try {
+            fs = out.getFileSystem(conf);
+            if (fs instanceof LocalFileSystem lfs) {
+                fs = lfs.getRawFileSystem(); // no .crc side files for the small files kept here
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new ScanException(ScanException.FAILURE, "cannot open the file system of output " + output
+                    + ": " + e.getMessage(), e);
+        }
+        String run = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT))
+                + "-" + UUID.randomUUID().toString().substring(0, 8);
+        TableStore store = new TableStore(fs, out, run, log);
+        try {
+            store.prepare(output);
+            store.lock();
+            store.recover();
+        } catch (IOException e) {
+            store.close();
+            throw new ScanException(ScanException.FAILURE, "cannot use output " + output + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return store;
+    }
+
+    private void prepare(String output) throws IOException {
+        FileStatus st;
+        try {
+            st = fs.getFileStatus(out);
+        } catch (FileNotFoundException e) {
+            st = null;
+        }
+        if (st != null && !st.isDirectory()) {
+            throw ScanException.usage("output " + output + " is a file, not an fwatlas table directory");
+        }
+        if (st == null) {
+            try {
+                if (!fs.mkdirs(out)) {
+                    throw new ScanException(ScanException.FAILURE, "cannot create output directory " + output);
+                }
+            } catch (IOException e) {
+                throw new ScanException(ScanException.FAILURE, "cannot create output directory " + output + ": "
+                        + e.getMessage(), e);
+            }
+            writeMarker();
+            return;
+        }
+        Path marker = new Path(out, MARKER);
+        if (!fs.exists(marker)) {
+            if (fs.listStatus(out).length > 0) {
+                throw ScanException.usage("output " + output + " exists but is not an fwatlas table (no " + MARKER
+                        + "); name a new or empty directory");
+            }
+            writeMarker();
+            return;
+        }
+        JsonNode m;
+        try (InputStream in = fs.open(marker)) {
+            m = JSON.readTree(in);
+        } catch (IOException e) {
+            throw ScanException.usage("output " + output + " has an unreadable " + MARKER + ": " + e.getMessage());
+        }
+        if (m == null || !FORMAT.equals(m.path("format").asText()) || !m.path("version").isInt()) {
+            throw ScanException.usage("output " + output + " has a " + MARKER + " that is not an fwatlas marker");
+        }
+        if (m.path("version").asInt() != FORMAT_VERSION) {
+            throw ScanException.usage("output " + output + " holds tables of format version "
+                    + m.path("version").asInt() + "; this fwatlas writes version " + FORMAT_VERSION);
+        }
+    }
+
+    private void writeMarker() throws IOException {
+        ObjectNode m = JSON.createObjectNode();
+        m.put("format", FORMAT);
+        m.put("version", FORMAT_VERSION);
+        m.put("partitioned_by", Tables.PARTITION_COLUMN);
+        ArrayNode t = m.putArray("tables");
+        Tables.NAMES.forEach(t::add);
+        writeAtomically(new Path(out, MARKER), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
+    }
+
+    private void lock() throws IOException {
+        Path lock = new Path(out, LOCK);
+        ObjectNode l = JSON.createObjectNode();
+        l.put("run", runId);
+        l.put("pid", ProcessHandle.current().pid());
+        l.put("host", host());
+        byte[] body = JSON.writeValueAsBytes(l);
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try (OutputStream o = fs.create(lock, false)) {
+                o.write(body);
+                locked = true;
+                return;
+            } catch (FileAlreadyExistsException e) {
+                JsonNode held = readJson(lock);
+                long pid = held == null ? -1 : held.path("pid").asLong(-1);
+                String h = held == null ? "?" : held.path("host").asText("?");
+                boolean dead = held != null && h.equals(host())
+                        && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+                if (!dead) {
+                    throw ScanException.usage("another scan is writing " + out + " (" + LOCK + " held by pid " + pid
+                            + " on " + h + "); if that run is gone, delete " + new Path(out, LOCK));
+                }
+                log.println("fwatlas scan: taking over the lock of dead run " + held.path("run").asText());
+                fs.delete(lock, false);
+            }
+        }
+        throw new IOException("could not take " + lock);
+    }
+
+    /** Finishes journaled swaps and removes unfinished staging left by killed runs. */
+    void recover() throws IOException {
+        Path staging = new Path(out, STAGING);
+        if (!fs.exists(staging)) {
+            return;
+        }
+        for (FileStatus s : fs.listStatus(staging)) {
+            if (!s.isDirectory() || s.getPath().getName().equals(runId)) {
+                continue;
+            }
+            Path runDir = s.getPath();
+            Path journal = new Path(runDir, JOURNAL);
+            if (fs.exists(journal)) {
+                JsonNode j = readJson(journal);
+                if (j == null) {
+                    throw new IOException("unreadable journal " + journal + "; inspect it by hand");
+                }
+                swap(runDir, entries(j), false);
+                fs.delete(journal, false);
+                log.println("fwatlas scan: finished the interrupted commit of run " + runDir.getName());
+            } else {
+                log.println("fwatlas scan: removed the unfinished staging of run " + runDir.getName()
+                        + " (its tables were never touched)");
+            }
+            fs.delete(runDir, true);
+        }
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    public Path output() {
+        return out;
+    }
+
+    public Path runDir() {
+        return new Path(new Path(out, STAGING), runId);
+    }
+
+    /** Where Spark writes the new partitions of {@code table}. */
+    public Path staging(String table) {
+        return new Path(runDir(), table);
+    }
+
+    public Path table(String table) {
+        return new Path(out, table);
+    }
+
+    /** A journal entry: one partition directory of one table, and whether the run staged it. */
+    record Entry(String table, String partition, boolean staged) {
+    }
+
+    /** Makes the staged partitions of {@code kernels} live; kernels with nothing staged lose their old rows. */
+    public void commit(List<String> kernels) throws IOException {
+        List<Entry> entries = new ArrayList<>();
+        for (String t : Tables.NAMES) {
+            for (String k : kernels) {
+                String part = ExternalCatalogUtils.getPartitionPathString(Tables.PARTITION_COLUMN, k);
+                entries.add(new Entry(t, part, fs.exists(new Path(staging(t), part))));
+            }
+        }
+        pause("before-commit");
+        ObjectNode j = JSON.createObjectNode();
+        j.put("run", runId);
+        ArrayNode a = j.putArray("entries");
+        for (Entry e : entries) {
+            a.addObject().put("table", e.table()).put("partition", e.partition()).put("staged", e.staged());
+        }
+        writeAtomically(new Path(runDir(), JOURNAL), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(j));
+        swap(runDir(), entries, true);
+        fs.delete(new Path(runDir(), JOURNAL), false);
+        fs.delete(runDir(), true);
+        Path staging = new Path(out, STAGING);
+        if (fs.exists(staging) && fs.listStatus(staging).length == 0) {
+            fs.delete(staging, false);
+        }
+    }
+
+    /** After a failed run: drops its staging unless the commit point was passed (then recovery finishes it). */
+    public void abandon() {
+        try {
+            if (!fs.exists(new Path(runDir(), JOURNAL))) {
+                fs.delete(runDir(), true);
+            }
+        } catch (IOException e) {
+            log.println("fwatlas scan: could not remove " + runDir() + ": " + e.getMessage());
+        }
+    }
+
+    private void swap(Path runDir, List<Entry> entries, boolean hooks) throws IOException {
+        boolean first = true;
+        for (Entry e : entries) {
+            Path target = new Path(new Path(out, e.table()), e.partition());
+            Path staged = new Path(new Path(runDir, e.table()), e.partition());
+            Path old = new Path(new Path(new Path(runDir, OLD), e.table()), e.partition());
+            if (e.staged() && !fs.exists(staged)) {
+                continue; // moved in already
+            }
+            if (fs.exists(target)) {
+                fs.mkdirs(old.getParent());
+                rename(target, old);
+            }
+            if (e.staged()) {
+                fs.mkdirs(target.getParent());
+                rename(staged, target);
+            }
+            if (hooks && first) {
+                first = false;
+                pause("mid-swap");
+            }
+        }
+    }
+
+    private void rename(Path from, Path to) throws IOException {
+        if (!fs.rename(from, to)) {
+            throw new IOException("rename " + from + " -> " + to + " failed");
+        }
+    }
+
+    private static List<Entry> entries(JsonNode j) {
+        List<Entry> out = new ArrayList<>();
+        for (JsonNode e : j.path("entries")) {
+            out.add(new Entry(e.path("table").asText(), e.path("partition").asText(), e.path("staged").asBoolean()));
+        }
+        return out;
+    }
+
+    private void writeAtomically(Path target, byte[] body) throws IOException {
+        Path tmp = new Path(target.getParent(), target.getName() + ".tmp");
+        try (OutputStream o = fs.create(tmp, true)) {
+            o.write(body);
+        }
+        fs.delete(target, false);
+        rename(tmp, target);
+    }
+
+    private JsonNode readJson(Path p) {
+        try (InputStream in = fs.open(p)) {
+            return JSON.readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String host() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    static void pause(String where) {
+        if (!where.equals(System.getProperty(PAUSE_PROPERTY))) {
+            return;
+        }
+        System.out.println("fwatlas-test: paused " + where);
+        System.out.flush();
+        try {
+            Thread.sleep(Long.getLong(PAUSE_MILLIS_PROPERTY, 120_000L));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Releases the lock; the staging of an unfinished run stays for the next start to clean. */
+    @Override
+    public void close() {
+        if (!locked) {
+            return;
+        }
+        try {
+            fs.delete(new Path(out, LOCK), false);
+        } catch (IOException e) {
+            log.println("fwatlas scan: could not remove " + new Path(out, LOCK) + ": " + e.getMessage());
+        }
+        locked = false;
+    }
+}

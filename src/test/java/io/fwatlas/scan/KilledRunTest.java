@@ -1,0 +1,216 @@
+package io.fwatlas.scan;
+
+import static io.fwatlas.scan.ScanTestSupport.rows;
+import static io.fwatlas.scan.ScanTestSupport.scan;
+import static io.fwatlas.scan.ScanTestSupport.snapshot;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.fwatlas.fixtures.SampleGenerator;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A scan killed (destroyForcibly) in a child JVM, held at a known point by the test hook
+ * {@link TableStore#PAUSE_PROPERTY}: before the commit point the old tables stay as they were;
+ * during the swap the next start finishes the commit.
+ */
+class KilledRunTest {
+    static final String S390 = "5.10.0-30-s390x";
+    static final List<String> MIRROR = List.of(SampleGenerator.S390, SampleGenerator.ARM);
+
+    @TempDir
+    static Path tmp;
+    static SparkSession spark;
+    static Path changed;
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        spark = ScanTestSupport.spark();
+        // The s390x release without qeth.ko: what the killed runs were writing.
+        changed = tmp.resolve("changed").resolve(S390);
+        Files.createDirectories(changed.getParent());
+        ScanTestSupport.copyTree(ScanTestSupport.sample(SampleGenerator.S390), changed);
+        Files.delete(changed.resolve("kernel/drivers/s390/net/qeth.ko"));
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    private static Path freshTables(String name) {
+        Path out = tmp.resolve(name);
+        ScanTestSupport.Run r = scan("-o", out.toString(), ScanTestSupport.SAMPLES.resolve("mirror").toString());
+        assertEquals(0, r.code(), r.err());
+        return out;
+    }
+
+    private static Map<String, String> tables(Path out) throws IOException {
+        Map<String, String> all = new TreeMap<>();
+        for (String t : Tables.NAMES) {
+            snapshot(out.resolve(t)).forEach((k, v) -> all.put(t + "/" + k, v));
+        }
+        return all;
+    }
+
+    /** Starts the CLI in a child JVM and waits until it reports the pause; the caller kills it. */
+    private static Process startPaused(Path out, String pauseAt, List<String> log) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (a.startsWith("--add-opens") || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
+                    || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty")) {
+                cmd.add(a);
+            }
+        }
+        cmd.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path"),
+                "-D" + TableStore.PAUSE_PROPERTY + "=" + pauseAt,
+                "-D" + TableStore.PAUSE_MILLIS_PROPERTY + "=600000",
+                "-Dspark.ui.showConsoleProgress=false",
+                "io.fwatlas.cli.Main", "scan", "--master", "local[2]", "-o", out.toString(),
+                changed.getParent().toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().remove(SparkSetup.CONF_DIR_ENV);
+        Process p = pb.start();
+        LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String l = r.readLine(); l != null; l = r.readLine()) {
+                    lines.add(l);
+                }
+            } catch (IOException e) {
+                // the child was killed
+            }
+        }, "child-output");
+        reader.setDaemon(true);
+        reader.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
+        while (System.nanoTime() < deadline) {
+            String l = lines.poll(1, TimeUnit.SECONDS);
+            if (l != null) {
+                log.add(l);
+                if (l.equals("fwatlas-test: paused " + pauseAt)) {
+                    return p;
+                }
+            }
+            if (l == null && !p.isAlive()) {
+                break;
+            }
+        }
+        p.destroyForcibly();
+        fail("child never paused at " + pauseAt + "; its output:\n" + String.join("\n", log));
+        return null;
+    }
+
+    private static void kill(Process p) throws InterruptedException {
+        p.destroyForcibly();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child did not die");
+    }
+
+    private static List<String> runDirs(Path out) throws IOException {
+        Path staging = out.resolve(TableStore.STAGING);
+        if (!Files.exists(staging)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(staging)) {
+            return s.map(p -> p.getFileName().toString()).toList();
+        }
+    }
+
+    private static String recover(Path out) {
+        StringWriter w = new StringWriter();
+        try (TableStore store = TableStore.open(out.toString(), new Configuration(), new PrintWriter(w, true))) {
+            return w.toString();
+        }
+    }
+
+    @Test
+    void killedBeforeTheCommitPointLeavesTheOldTablesUnchanged() throws Exception {
+        Path out = freshTables("before-commit");
+        Map<String, String> before = tables(out);
+        List<String> oldRows = rows(spark, out, "modules", Expected.MODULES_COLUMNS);
+
+        List<String> log = new ArrayList<>();
+        Process p = startPaused(out, "before-commit", log);
+        kill(p);
+
+        List<String> runs = runDirs(out);
+        assertEquals(1, runs.size(), "the killed run staged nothing?");
+        assertTrue(Files.isDirectory(out.resolve(TableStore.STAGING).resolve(runs.get(0))
+                .resolve("modules").resolve("kernel=" + S390)), "nothing staged: the kill came too early to test");
+        assertEquals(before, tables(out), "live tables changed by a killed run");
+        assertEquals(oldRows, rows(spark, out, "modules", Expected.MODULES_COLUMNS));
+
+        String msg = recover(out);
+        assertTrue(msg.contains("removed the unfinished staging of run " + runs.get(0)), msg);
+        assertTrue(msg.contains("taking over the lock of dead run"), msg);
+        assertEquals(List.of(), runDirs(out));
+        assertEquals(before, tables(out));
+        assertFalse(Files.exists(out.resolve("_lock")));
+    }
+
+    @Test
+    void killedDuringTheSwapIsFinishedByTheNextStart() throws Exception {
+        Path out = freshTables("mid-swap");
+        Map<String, String> before = tables(out);
+
+        List<String> log = new ArrayList<>();
+        Process p = startPaused(out, "mid-swap", log);
+        kill(p);
+        assertTrue(Files.exists(out.resolve(TableStore.STAGING).resolve(runDirs(out).get(0))
+                .resolve(TableStore.JOURNAL)), "journal missing: the kill did not land inside the swap");
+
+        String msg = recover(out);
+        assertTrue(msg.contains("finished the interrupted commit"), msg);
+        assertEquals(List.of(), runDirs(out));
+
+        // The arm release is untouched; the s390x one is exactly the rescanned tree.
+        Map<String, String> after = tables(out);
+        before.forEach((k, v) -> {
+            if (k.contains("kernel=4.9.0-13-armmp/")) {
+                assertEquals(v, after.get(k), k);
+            }
+        });
+        assertNotEquals(before, after);
+        List<List<Object>> want = new ArrayList<>();
+        for (List<Object> r : Expected.modules(MIRROR)) {
+            if (!r.get(2).equals("kernel/drivers/s390/net/qeth.ko")) {
+                want.add(r);
+            }
+        }
+        assertEquals(Expected.sorted(want), rows(spark, out, "modules", Expected.MODULES_COLUMNS));
+        List<List<Object>> wantInfo = new ArrayList<>();
+        for (List<Object> r : Expected.modinfo(MIRROR)) {
+            if (!r.get(2).equals("kernel/drivers/s390/net/qeth.ko")) {
+                wantInfo.add(r);
+            }
+        }
+        assertEquals(Expected.sorted(wantInfo), rows(spark, out, "modinfo", Expected.MODINFO_COLUMNS));
+        assertEquals(Expected.sorted(Expected.firmware(MIRROR)), rows(spark, out, "firmware", Expected.FIRMWARE_COLUMNS));
+    }
+}

@@ -1,0 +1,139 @@
+package io.fwatlas.scan;
+
+import static io.fwatlas.scan.ScanTestSupport.scan;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fwatlas.fixtures.SampleGenerator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Refusals: each fails before Spark starts, with one clear line and a non-zero exit code. */
+class ScanCommandTest {
+    @TempDir
+    Path tmp;
+
+    private void assertRefused(int code, String message, ScanTestSupport.Run r) {
+        assertEquals(code, r.code(), r.err());
+        assertTrue(r.err().contains(message), "want '" + message + "' in: " + r.err());
+        assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+        assertFalse(r.out().contains("kernels,"), r.out());
+    }
+
+    private String deb12() {
+        return ScanTestSupport.sample(SampleGenerator.DEB12).toString();
+    }
+
+    @Test
+    void missingInput() {
+        Path missing = tmp.resolve("no-such-tree");
+        assertRefused(2, "fwatlas scan: input not found: " + missing,
+                scan("-o", tmp.resolve("out").toString(), missing.toString()));
+        assertFalse(Files.exists(tmp.resolve("out")), "output created for a refused run");
+    }
+
+    @Test
+    void inputWithoutRelease() throws IOException {
+        Path empty = Files.createDirectories(tmp.resolve("empty/etc"));
+        Files.writeString(empty.resolve("hostname"), "box\n");
+        assertRefused(2, "no kernel release found in " + tmp.resolve("empty") + ": looked for lib/modules/<release>/",
+                scan("-o", tmp.resolve("out").toString(), tmp.resolve("empty").toString()));
+    }
+
+    @Test
+    void inputThatIsAFile() throws IOException {
+        Path f = Files.writeString(tmp.resolve("f"), "x");
+        assertRefused(2, "input is not a directory: " + f, scan("-o", tmp.resolve("out").toString(), f.toString()));
+    }
+
+    @Test
+    void outputThatIsNotAnFwatlasTable() throws IOException {
+        Path out = Files.createDirectories(tmp.resolve("home"));
+        Files.writeString(out.resolve("thesis.tex"), "precious");
+        assertRefused(2, "exists but is not an fwatlas table (no _fwatlas.json)", scan("-o", out.toString(), deb12()));
+        assertEquals("precious", Files.readString(out.resolve("thesis.tex")));
+    }
+
+    @Test
+    void outputOfAnotherFormatVersion() throws IOException {
+        Path out = Files.createDirectories(tmp.resolve("v9"));
+        Files.writeString(out.resolve(TableStore.MARKER), "{\"format\":\"fwatlas-tables\",\"version\":9}");
+        assertRefused(2, "holds tables of format version 9; this fwatlas writes version 1",
+                scan("-o", out.toString(), deb12()));
+    }
+
+    @Test
+    void outputThatCannotBeCreated() throws IOException {
+        Path file = Files.writeString(tmp.resolve("plain-file"), "x");
+        assertRefused(1, "cannot create output directory", scan("-o", file.resolve("out").toString(), deb12()));
+    }
+
+    @Test
+    void outputLockedByALiveRun() throws IOException {
+        Path out = tmp.resolve("locked");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve(TableStore.MARKER), "{\"format\":\"fwatlas-tables\",\"version\":1}");
+        String host = java.net.InetAddress.getLocalHost().getHostName();
+        Files.writeString(out.resolve("_lock"), "{\"run\":\"x\",\"pid\":" + ProcessHandle.current().pid()
+                + ",\"host\":\"" + host + "\"}");
+        assertRefused(2, "another scan is writing", scan("-o", out.toString(), deb12()));
+        assertTrue(Files.exists(out.resolve("_lock")), "a live run's lock was taken");
+    }
+
+    @Test
+    void badMaxModuleSize() {
+        String out = tmp.resolve("out").toString();
+        assertRefused(2, "--max-module-size 'lots' is not a size in bytes",
+                scan("-o", out, "--max-module-size", "lots", deb12()));
+        assertRefused(2, "--max-module-size 10 is below 64 bytes", scan("-o", out, "--max-module-size", "10", deb12()));
+        assertRefused(2, "--max-module-size 4GiB exceeds", scan("-o", out, "--max-module-size", "4GiB", deb12()));
+        assertRefused(2, "--max-module-size '-5' is out of range", scan("-o", out, "--max-module-size", "-5", deb12()));
+    }
+
+    @Test
+    void sizeSuffixes() {
+        assertEquals(1 << 20, io.fwatlas.cli.ScanCommandAccess.parseSize("1MiB"));
+        assertEquals(1 << 20, io.fwatlas.cli.ScanCommandAccess.parseSize("1048576"));
+        assertEquals(512L << 20, io.fwatlas.cli.ScanCommandAccess.parseSize("512M"));
+        assertEquals(64 * 1024, io.fwatlas.cli.ScanCommandAccess.parseSize("64 KiB"));
+    }
+
+    @Test
+    void kernelNameForManyReleases() {
+        assertRefused(2, "--kernel x1 names a single tree, but the inputs hold 2 releases: 6.1.0-18-amd64, "
+                + "6.12.9+deb13-amd64", scan("-o", tmp.resolve("out").toString(), "--kernel", "x1",
+                ScanTestSupport.SAMPLES.resolve("rootfs").toString()));
+    }
+
+    @Test
+    void badKernelName() {
+        assertRefused(2, "--kernel '../etc' is not a kernel release name",
+                scan("-o", tmp.resolve("out").toString(), "--kernel", "../etc", deb12()));
+    }
+
+    @Test
+    void badMaster() {
+        assertRefused(2, "--master 'locl[2]' is not a Spark master URL",
+                scan("-o", tmp.resolve("out").toString(), "--master", "locl[2]", deb12()));
+        assertRefused(2, "--master '' is not a Spark master URL",
+                scan("-o", tmp.resolve("out").toString(), "--master", "", deb12()));
+    }
+
+    @Test
+    void missingOutputOption() {
+        ScanTestSupport.Run r = scan(deb12());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("Missing required option: '--output=OUT'"), r.err());
+    }
+
+    @Test
+    void missingInputArgument() {
+        ScanTestSupport.Run r = scan("-o", tmp.resolve("out").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("Missing required parameter: 'INPUT'"), r.err());
+    }
+}
