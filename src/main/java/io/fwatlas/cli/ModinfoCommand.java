@@ -7,6 +7,8 @@ import io.fwatlas.module.ModuleException;
 import io.fwatlas.module.ModuleImage;
 import io.fwatlas.module.ModuleReader;
 import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -36,7 +38,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "modinfo", mixinStandardHelpOptions = true,
         description = {"Print module information like kmod's modinfo, for module files.",
-            "Standard output matches `modinfo [-F field] [-0] FILE...` byte for byte."},
+            "Standard output matches `modinfo [-F field] [-0] FILE...` byte for byte. Unlike kmod, "
+                    + "every argument is a file (kmod looks up names without a module suffix "
+                    + "as aliases), and .ko.gz is read even where kmod was built without zlib."},
         exitCodeOnExecutionException = 1)
 public final class ModinfoCommand implements Callable<Integer> {
     private static final byte[] PARM = ascii("parm");
@@ -52,12 +56,39 @@ public final class ModinfoCommand implements Callable<Integer> {
     @Option(names = {"-0", "--null"}, description = "End each value with NUL instead of a newline.")
     boolean nul;
 
+    // kmod's shorthands for -F; like kmod, the last of them on the command line wins.
+    @Option(names = {"-a", "--author"}, description = "Same as -F author.")
+    void author(boolean on) {
+        field = "author";
+    }
+
+    @Option(names = {"-d", "--description"}, description = "Same as -F description.")
+    void description(boolean on) {
+        field = "description";
+    }
+
+    @Option(names = {"-l", "--license"}, description = "Same as -F license.")
+    void license(boolean on) {
+        field = "license";
+    }
+
+    @Option(names = {"-p", "--parameters"}, description = "Same as -F parm.")
+    void parameters(boolean on) {
+        field = "parm";
+    }
+
+    @Option(names = {"-n", "--filename"}, description = "Same as -F filename.")
+    void filename(boolean on) {
+        field = "filename";
+    }
+
     private long maxModuleSize = ModuleReader.DEFAULT_MAX_SIZE;
 
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Module files (.ko, .ko.xz, .ko.zst, .ko.gz).")
     List<String> files;
 
-    private OutputStream stdout = System.out;
+    // The raw descriptor, not System.out: a PrintStream hides write errors such as a closed pipe.
+    private OutputStream stdout = new FileOutputStream(FileDescriptor.out);
 
     @Option(names = "--max-module-size", paramLabel = "BYTES",
             description = "Largest decompressed module or .modinfo section to accept; suffixes K, M, G (x1024). "
@@ -83,72 +114,88 @@ public final class ModinfoCommand implements Callable<Integer> {
         Charset pathCharset = pathCharset();
         byte sep = nul ? (byte) 0 : (byte) '\n';
         byte[] fieldBytes = field == null ? null : field.getBytes(pathCharset);
-        String cwd = null;
-        boolean failed = false;
+        boolean failed;
         OutputStream out = new BufferedOutputStream(stdout, 1 << 16);
         try {
-            for (String file : files) {
-                Path path;
-                BasicFileAttributes attrs;
-                try {
-                    path = Path.of(file);
-                    attrs = Files.readAttributes(path, BasicFileAttributes.class);
-                } catch (NoSuchFileException e) {
-                    failed = fail(err, file, "no such file");
-                    continue;
-                } catch (InvalidPathException | IOException e) {
-                    failed = fail(err, file, "cannot stat: " + e.getMessage());
-                    continue;
-                }
-                if (!attrs.isRegularFile()) {
-                    failed = fail(err, file, attrs.isDirectory() ? "is a directory" : "is not a regular file");
-                    continue;
-                }
-                if (cwd == null) {
-                    cwd = currentDir();
-                }
-                // kmod prints cwd + "/" + path for a relative path, without normalising it
-                byte[] filename = (file.startsWith("/") ? file : cwd + "/" + file).getBytes(pathCharset);
-                if (field != null && field.equals("filename")) {
-                    // kmod prints the name without opening the file
-                    out.write(filename);
-                    out.write(sep);
-                    continue;
-                }
-                if (field == null) {
-                    // printf("%-16s%s%c", "filename:", ...) comes before kmod reads the module
-                    out.write(padRight("filename:", 16));
-                    out.write(filename);
-                    out.write(sep);
-                }
-                List<byte[][]> entries;
-                try {
-                    entries = read(path);
-                } catch (ModuleException e) {
-                    failed = fail(err, file, e.getMessage());
-                    continue;
-                } catch (IOException | RuntimeException e) {
-                    failed = fail(err, file, "read failed: " + e);
-                    continue;
-                }
-                if (field == null) {
-                    printAll(out, err, entries, sep);
-                } else if (field.equals("parm")) {
-                    printParms(out, err, entries, sep, false);
-                } else {
-                    for (byte[][] kv : entries) {
-                        if (Arrays.equals(kv[0], fieldBytes)) {
-                            out.write(kv[1]);
-                            out.write(sep);
-                        }
-                    }
-                }
-            }
-        } finally {
+            failed = printAll(out, err, pathCharset, sep, fieldBytes);
             out.flush();
+        } catch (IOException e) {
+            // Reading errors are handled per file inside, so this is the output failing.
+            if ("Broken pipe".equals(e.getMessage())) {
+                return 141; // the reader went away (| head): quiet, with the status kmod dying of SIGPIPE has
+            }
+            err.println("modinfo: ERROR: cannot write output: " + e.getMessage());
+            failed = true;
+        } finally {
             err.flush();
         }
         return failed ? 1 : 0;
+    }
+
+    /** Prints every file; true when any failed. Throws only when writing the output fails. */
+    private boolean printAll(OutputStream out, PrintWriter err, Charset pathCharset, byte sep, byte[] fieldBytes)
+            throws IOException {
+        String cwd = currentDir();
+        boolean failed = false;
+        for (String file : files) {
+            if (!printFile(out, err, file, cwd, pathCharset, sep, fieldBytes)) {
+                failed = true;
+            }
+        }
+        return failed;
+    }
+
+    /** Prints one file as kmod would; false (after a message on stderr) when it cannot be read. */
+    private boolean printFile(OutputStream out, PrintWriter err, String file, String cwd, Charset pathCharset,
+                              byte sep, byte[] fieldBytes) throws IOException {
+        Path path;
+        BasicFileAttributes attrs;
+        try {
+            path = Path.of(file);
+            attrs = Files.readAttributes(path, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            return fail(err, file, "no such file");
+        } catch (InvalidPathException | IOException e) {
+            return fail(err, file, "cannot stat: " + e.getMessage());
+        }
+        if (!attrs.isRegularFile()) {
+            return fail(err, file, attrs.isDirectory() ? "is a directory" : "is not a regular file");
+        }
+        // kmod prints cwd + "/" + path for a relative path, without normalising it
+        byte[] filename = (file.startsWith("/") ? file : cwd + "/" + file).getBytes(pathCharset);
+        if (field != null && field.equals("filename")) {
+            // kmod prints the name without opening the file
+            out.write(filename);
+            out.write(sep);
+            return true;
+        }
+        if (field == null) {
+            // printf("%-16s%s%c", "filename:", ...) comes before kmod reads the module
+            out.write(padRight("filename:", 16));
+            out.write(filename);
+            out.write(sep);
+        }
+        List<byte[][]> entries;
+        try {
+            entries = read(path);
+        } catch (ModuleException e) {
+            return fail(err, file, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            return fail(err, file, "read failed: " + e);
+        }
+        if (field == null) {
+            printListing(out, err, entries, sep);
+        } else if (field.equals("parm")) {
+            printParms(out, err, entries, sep, false);
+        } else {
+            for (byte[][] kv : entries) {
+                if (Arrays.equals(kv[0], fieldBytes)) {
+                    out.write(kv[1]);
+                    out.write(sep);
+                }
+            }
+        }
+        return true;
     }
 
     /** The {@code .modinfo} strings as key, value byte pairs in section order, then kmod's signature strings. */
@@ -173,7 +220,7 @@ public final class ModinfoCommand implements Callable<Integer> {
     }
 
     /** kmod without -F: {@code key:} padded to 16 columns, parm/parmtype merged and printed last. */
-    private static void printAll(OutputStream out, PrintWriter err, List<byte[][]> entries, byte sep)
+    private static void printListing(OutputStream out, PrintWriter err, List<byte[][]> entries, byte sep)
             throws IOException {
         for (byte[][] kv : entries) {
             byte[] key = kv[0];
@@ -265,7 +312,7 @@ public final class ModinfoCommand implements Callable<Integer> {
     private static boolean fail(PrintWriter err, String file, String problem) {
         err.println("modinfo: ERROR: " + file + ": " + problem);
         err.flush();
-        return true;
+        return false;
     }
 
     /**

@@ -38,6 +38,8 @@ class ModinfoCommandTest {
     /** Strings that exercise every layout rule: duplicates, no '=', '=' in values, long keys, parms. */
     static final String[] STRINGS = {
         "license=GPL",
+        "author=Some One <some.one@example.org>",
+        "description=Exercises every layout rule",
         "firmware=vendor/a.bin",
         "alias=pci:v00008086d*",
         "firmware=vendor/dup.bin",
@@ -268,7 +270,9 @@ class ModinfoCommandTest {
                 List.of(), List.of("-0"),
                 List.of("-F", "firmware"), List.of("-0", "-F", "firmware"),
                 List.of("-F", "parm"), List.of("-0", "-F", "parm"),
-                List.of("-F", "filename"), List.of("-F", "parmtype"), List.of("-F", "noequals"),
+                List.of("-F", "filename"), List.of("-0", "-F", "filename"), List.of("-F", "parmtype"),
+                List.of("-p"), List.of("-n"), List.of("-l"), List.of("-a", "-d"), List.of("-F", "license", "-d"),
+                List.of("-F", "noequals"),
                 List.of("-F", "k"), List.of("-F", "description"),
                 List.of("-F", "signer"), List.of("-F", "sig_key"), List.of("-F", "signature"),
                 List.of("-F", "sig_hashalgo"), List.of("-F", "sig_id"), List.of("-F", "FIRMWARE"));
