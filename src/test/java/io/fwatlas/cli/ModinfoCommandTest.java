@@ -225,6 +225,33 @@ class ModinfoCommandTest {
     }
 
     @Test
+    void readingAheadOnThreadsKeepsTheOrderOfOutputAndMessages() throws IOException {
+        Path garbage = write("garbage3.ko", ascii("not ELF either"));
+        List<String> args = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            args.addAll(List.of(plain.toString(), xz.toString(), garbage.toString(), big32.toString(),
+                    dir.resolve("gone" + i + ".ko").toString(), padded.toString(), x509.toString()));
+        }
+        Run one = run(concat(List.of("--threads", "1"), args));
+        Run four = run(concat(List.of("--threads", "4"), args));
+        assertEquals(1, one.code());
+        assertEquals(1, four.code());
+        assertEquals(one.latin1(), four.latin1());
+        assertEquals(one.err(), four.err());
+        // 20 garbage, 20 missing; the full listing also warns about the parm without ':' (3 per round)
+        assertEquals(40, four.err().lines().filter(l -> !l.contains("Found invalid")).count(), four.err());
+        assertEquals(60, four.err().lines().filter(l -> l.contains("Found invalid")).count(), four.err());
+        assertTrue(four.err().indexOf("gone3.ko") < four.err().indexOf("gone4.ko"), four.err());
+        assertEquals(2, run("--threads", "0", plain.toString()).code());
+    }
+
+    static String[] concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all.toArray(new String[0]);
+    }
+
+    @Test
     void fullListingOfABadFileStillPrintsItsFilenameLikeKmod() throws IOException {
         Path garbage = write("garbage2.ko", ascii("not ELF"));
         Run r = run(garbage.toString());
