@@ -54,6 +54,11 @@ public final class ModinfoCommand implements Callable<Integer> {
     private static final byte[] PARM = ascii("parm");
     private static final byte[] PARMTYPE = ascii("parmtype");
 
+    private long maxModuleSize = ModuleReader.DEFAULT_MAX_SIZE;
+    private int threads = Runtime.getRuntime().availableProcessors();
+    // The raw descriptor, not System.out: a PrintStream hides write errors such as a closed pipe.
+    private OutputStream stdout = new FileOutputStream(FileDescriptor.out);
+
     @Spec
     CommandSpec spec;
 
@@ -63,6 +68,9 @@ public final class ModinfoCommand implements Callable<Integer> {
 
     @Option(names = {"-0", "--null"}, description = "End each value with NUL instead of a newline.")
     boolean nul;
+
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Module files (.ko, .ko.xz, .ko.zst, .ko.gz).")
+    List<String> files;
 
     // kmod's shorthands for -F; like kmod, the last of them on the command line wins.
     @Option(names = {"-a", "--author"}, description = "Same as -F author.")
@@ -90,10 +98,6 @@ public final class ModinfoCommand implements Callable<Integer> {
         field = "filename";
     }
 
-    private long maxModuleSize = ModuleReader.DEFAULT_MAX_SIZE;
-
-    private int threads = Runtime.getRuntime().availableProcessors();
-
     @Option(names = "--threads", paramLabel = "N",
             description = "Files read at once (output order is unchanged). Default: the number of CPUs.")
     void setThreads(int n) {
@@ -103,12 +107,6 @@ public final class ModinfoCommand implements Callable<Integer> {
         }
         threads = n;
     }
-
-    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Module files (.ko, .ko.xz, .ko.zst, .ko.gz).")
-    List<String> files;
-
-    // The raw descriptor, not System.out: a PrintStream hides write errors such as a closed pipe.
-    private OutputStream stdout = new FileOutputStream(FileDescriptor.out);
 
     @Option(names = "--max-module-size", paramLabel = "BYTES",
             description = "Largest decompressed module or .modinfo section to accept; suffixes K, M, G (x1024). "
