@@ -57,6 +57,12 @@ final class CliHarness {
         return null;
     }
 
+    /** kmod's build features, e.g. {@code +ZSTD +XZ -ZLIB +LIBCRYPTO}. */
+    static String kmodFeatures(String modinfo) throws IOException, InterruptedException {
+        Run v = kmod(modinfo, List.of("--version"), null);
+        return new String(v.out(), StandardCharsets.ISO_8859_1) + v.err();
+    }
+
     static Run kmod(String modinfo, List<String> args, Path workDir) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(modinfo);
