@@ -32,6 +32,8 @@ class ModinfoCommandTest {
     static Path badUtf8;
     static Path x509;
     static Path pkcs7;
+    static Path nulSigner;
+    static Path pgpEmpty;
     static Path big32;
     static Path padded;
 
@@ -94,6 +96,11 @@ class ModinfoCommandTest {
         pkcs7 = write("signed-pkcs7.ko.xz", Compressors.xz(Signer.append(module, 0, 0, Signer.ID_PKCS7, "",
                 new byte[0], Pkcs7.blob("Debian Secure Boot CA", new byte[] {0x00, (byte) 0xa7, 0x46, 0x60, 0x5b},
                         sig))));
+
+        // a signer with a NUL (kmod prints up to it) and a PGP signature with no signer or key id
+        nulSigner = write("signed-nul-signer.ko", Signer.append(module, 1, 6, Signer.ID_X509, "abc\0def",
+                Arrays.copyOf(keyId, 41), sig));
+        pgpEmpty = write("signed_pgp_empty.ko", Signer.append(module, 0, 2, Signer.ID_PGP, "", new byte[0], sig));
 
         big32 = write("big32.ko", new ElfBuilder(32, true, ElfBuilder.EM_S390)
                 .modinfo("firmware=s390/fw.bin", "license=GPL", "firmware=second").build());
@@ -185,6 +192,21 @@ class ModinfoCommandTest {
         assertTrue(out.indexOf("depends:") < out.indexOf("sig_id:"), out);
         assertTrue(out.indexOf("signature:") < out.indexOf("parm:"), out);
         assertEquals("sha256\n", run("-F", "sig_hashalgo", x509.toString()).text());
+    }
+
+    @Test
+    void emptyAndNulTerminatedSignatureFields() {
+        assertEquals("abc\n", run("-F", "signer", nulSigner.toString()).text());
+        assertEquals("sha512\n", run("-F", "sig_hashalgo", nulSigner.toString()).text());
+        // 41 bytes: two full lines of 20, then one
+        String key = run("-F", "sig_key", nulSigner.toString()).text();
+        assertEquals(3, key.split("\n\t\t").length, key);
+        assertTrue(key.startsWith("F0:E9:"), key);
+        assertTrue(key.endsWith(":00:\n\t\t00\n"), key);
+        assertEquals("PGP\n", run("-F", "sig_id", pgpEmpty.toString()).text());
+        assertEquals("\n", run("-F", "signer", pgpEmpty.toString()).text());
+        assertEquals("\n", run("-F", "sig_key", pgpEmpty.toString()).text());
+        assertEquals("sha1\n", run("-F", "sig_hashalgo", pgpEmpty.toString()).text());
     }
 
     @Test
@@ -292,7 +314,8 @@ class ModinfoCommandTest {
         Assumptions.assumeTrue(kmod != null, "kmod's modinfo is not installed");
         String features = CliHarness.kmodFeatures(kmod);
         List<String> files = new ArrayList<>(List.of(plain.toString(), xz.toString(), zst.toString(),
-                badUtf8.toString(), x509.toString(), big32.toString(), padded.toString()));
+                badUtf8.toString(), x509.toString(), nulSigner.toString(), pgpEmpty.toString(), big32.toString(),
+                padded.toString()));
         // Debian's kmod reads no gzip (-ZLIB); without OpenSSL kmod shows no PKCS#7 details, we do
         if (features.contains("+ZLIB")) {
             files.add(gz.toString());
