@@ -62,9 +62,18 @@ public final class ModinfoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The -F field; null for the full listing. */
+    String field;
+
+    // A list so that -F may repeat: kmod takes the last. picocli calls this once per value (first
+    // with an empty list), in command-line order with the shorthands below.
     @Option(names = {"-F", "--field"}, paramLabel = "FIELD",
             description = "Print only this field's values, one per line (filename and parm are special, as in kmod).")
-    String field;
+    void setField(List<String> fields) {
+        if (!fields.isEmpty()) {
+            field = fields.get(fields.size() - 1);
+        }
+    }
 
     @Option(names = {"-0", "--null"}, description = "End each value with NUL instead of a newline.")
     boolean nul;

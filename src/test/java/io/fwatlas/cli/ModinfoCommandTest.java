@@ -302,6 +302,15 @@ class ModinfoCommandTest {
     }
 
     @Test
+    void theLastFieldOptionWinsAsInKmod() {
+        String firmware = run("-F", "firmware", plain.toString()).text();
+        assertEquals(firmware, run("-F", "license", "-F", "firmware", plain.toString()).text());
+        assertEquals(firmware, run("-l", "-F", "firmware", plain.toString()).text());
+        assertEquals("GPL\n", run("-F", "firmware", "-l", plain.toString()).text());
+        assertEquals(run("-F", "parm", plain.toString()).text(), run("-F", "firmware", "-p", plain.toString()).text());
+    }
+
+    @Test
     void aFileIsRequired() {
         assertEquals(2, run("-F", "firmware").code());
     }
@@ -330,7 +339,8 @@ class ModinfoCommandTest {
                 List.of("-F", "parm"), List.of("-0", "-F", "parm"),
                 List.of("-F", "filename"), List.of("-0", "-F", "filename"), List.of("-F", "parmtype"),
                 List.of("-p"), List.of("-n"), List.of("-l"), List.of("-a", "-d"), List.of("-F", "license", "-d"),
-                List.of("-F", "noequals"),
+                List.of("-F", "noequals"), List.of("-F", "license", "-F", "firmware"), List.of("-F", "alias", "-l"),
+                List.of("-l", "-F", "name", "-d", "-F", "vermagic"),
                 List.of("-F", "k"), List.of("-F", "description"),
                 List.of("-F", "signer"), List.of("-F", "sig_key"), List.of("-F", "signature"),
                 List.of("-F", "sig_hashalgo"), List.of("-F", "sig_id"), List.of("-F", "FIRMWARE"));
