@@ -36,6 +36,7 @@ class ModinfoCommandTest {
     static Path pgpEmpty;
     static Path big32;
     static Path padded;
+    static List<Path> tiny;
 
     /** Strings that exercise every layout rule: duplicates, no '=', '=' in values, long keys, parms. */
     static final String[] STRINGS = {
@@ -107,6 +108,12 @@ class ModinfoCommandTest {
         // Leading NULs and runs of NULs, and a last string with no NUL: kmod skips and collapses them.
         byte[] gaps = concat(new byte[] {0, 0, 0}, ascii("firmware=one\0\0\0\0firmware=two\0license=GPL\0\0firmware=last"));
         padded = write("padded.ko", ElfBuilder.x86_64().section(".modinfo", gaps).build());
+        // kmod finds no string in an empty section, nor in one byte left after the padding
+        tiny = List.of(
+                write("modinfo-empty.ko", ElfBuilder.x86_64().section(".modinfo", new byte[0]).build()),
+                write("modinfo-one.ko", ElfBuilder.x86_64().section(".modinfo", ascii("x")).build()),
+                write("modinfo-pad-one.ko", ElfBuilder.x86_64().section(".modinfo", ascii("\0\0x")).build()),
+                write("modinfo-two.ko", ElfBuilder.x86_64().section(".modinfo", ascii("\0\0xy")).build()));
     }
 
     // --- our output alone ---------------------------------------------------------------
@@ -176,6 +183,15 @@ class ModinfoCommandTest {
     @Test
     void paddingAndUnterminatedLastString() {
         assertEquals("one\ntwo\nlast\n", run("-F", "firmware", padded.toString()).text());
+    }
+
+    @Test
+    void tinySections() {
+        String[] all = tiny.stream().map(Path::toString).toArray(String[]::new);
+        Run r = run(concat(List.of("-F", "xy"), List.of(all)));
+        assertEquals(0, r.code(), r.err());
+        assertEquals("\n", r.text(), "only the two-byte string counts");
+        assertEquals("", run(concat(List.of("-F", "x"), List.of(all))).text());
     }
 
     @Test
@@ -326,6 +342,7 @@ class ModinfoCommandTest {
                 badUtf8.toString(), x509.toString(), nulSigner.toString(), pgpEmpty.toString(), big32.toString(),
                 padded.toString()));
         // Debian's kmod reads no gzip (-ZLIB); without OpenSSL kmod shows no PKCS#7 details, we do
+        tiny.forEach(p -> files.add(p.toString()));
         if (features.contains("+ZLIB")) {
             files.add(gz.toString());
         }
@@ -341,7 +358,7 @@ class ModinfoCommandTest {
                 List.of("-p"), List.of("-n"), List.of("-l"), List.of("-a", "-d"), List.of("-F", "license", "-d"),
                 List.of("-F", "noequals"), List.of("-F", "license", "-F", "firmware"), List.of("-F", "alias", "-l"),
                 List.of("-l", "-F", "name", "-d", "-F", "vermagic"),
-                List.of("-F", "k"), List.of("-F", "description"),
+                List.of("-F", "k"), List.of("-F", "description"), List.of("-F", "xy"), List.of("-F", "x"),
                 List.of("-F", "signer"), List.of("-F", "sig_key"), List.of("-F", "signature"),
                 List.of("-F", "sig_hashalgo"), List.of("-F", "sig_id"), List.of("-F", "FIRMWARE"));
         for (List<String> options : optionSets) {
