@@ -77,14 +77,14 @@ final class ElfModinfo {
             throw new TruncatedException("ELF section table (" + shnum + " entries)", shoff, tableSize, size);
         }
         if (shstrndx == 0 || shstrndx >= shnum) {
-            throw new BadSectionTableException("ELF: section-name table index " + shstrndx + " outside 1.."
-                    + (shnum - 1));
+            throw new BadSectionTableException("ELF: section-name table index " + shstrndx + " is not one of the "
+                    + shnum + " sections (valid: 1 to " + (shnum - 1) + ")");
         }
         byte[] table = readRange(src, shoff, tableSize, size, "ELF section table");
 
         Section names = section(table, shstrndx, l, r, is64);
         if (!names.insideOf(size)) {
-            throw new TruncatedException("ELF section-name table", names.offset, names.size, size);
+            throw outside("ELF section-name table", names, size);
         }
         if (names.size == 0) {
             throw new BadSectionTableException("ELF: section-name table is empty");
@@ -98,12 +98,17 @@ final class ElfModinfo {
                 ? readRange(src, names.offset, names.size, size, "ELF section-name table")
                 : null;
 
+        Section outOfRange = null;
         for (int i = 1; i < shnum; i++) {
             Section s = section(table, i, l, r, is64);
-            if (!s.insideOf(size) || s.nameOffset >= names.size) {
-                continue; // kmod skips such sections
+            if (s.nameOffset >= names.size || !isModinfoName(src, names, nameTable, s.nameOffset)) {
+                continue;
             }
-            if (!isModinfoName(src, names, nameTable, s.nameOffset)) {
+            if (!s.insideOf(size)) {
+                // kmod skips it and may find a later .modinfo; if none, the error names this one.
+                if (outOfRange == null) {
+                    outOfRange = s;
+                }
                 continue;
             }
             if (s.size > sizeLimit) {
@@ -112,7 +117,17 @@ final class ElfModinfo {
             byte[] modinfo = readRange(src, s.offset, s.size, size, ".modinfo section");
             return new ElfModinfo(is64 ? 64 : 32, r.bigEndian, machine, modinfo);
         }
+        if (outOfRange != null) {
+            throw outside(".modinfo section", outOfRange, size);
+        }
         throw new NoModinfoException("ELF: no .modinfo section among " + shnum + " sections");
+    }
+
+    /** The error for a section that fails kmod's range rule; one that ends exactly at the end gets its own words. */
+    private static TruncatedException outside(String what, Section s, long size) {
+        boolean endsAtEof = s.offset >= 0 && s.size >= 0 && s.offset + s.size == size;
+        return new TruncatedException(endsAtEof ? what + " (a section must not reach the end of the file)" : what,
+                s.offset, s.size, size);
     }
 
     private static boolean isModinfoName(ByteSource src, Section names, byte[] nameTable, long nameOffset)

@@ -7,16 +7,20 @@ public final class TruncatedException extends ModuleException {
     private final long available;
 
     public TruncatedException(String what, long offset, long needed, long available) {
-        super(what + ": needs " + needed + " bytes at offset " + offset + ", but the data has " + available + " bytes");
+        // Offsets and sizes come from the file as unsigned 64-bit values; print them that way.
+        super(what + ": needs " + Long.toUnsignedString(needed) + " bytes at offset " + Long.toUnsignedString(offset)
+                + ", but the data has " + available + " bytes");
         this.offset = offset;
         this.needed = needed;
         this.available = available;
     }
 
+    /** Unsigned: compare with {@link Long#compareUnsigned}. */
     public long offset() {
         return offset;
     }
 
+    /** Unsigned: compare with {@link Long#compareUnsigned}. */
     public long needed() {
         return needed;
     }
