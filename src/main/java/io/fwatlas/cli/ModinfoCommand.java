@@ -282,8 +282,8 @@ public final class ModinfoCommand implements Callable<Integer> {
     /** The {@code .modinfo} strings as key, value byte pairs in section order, then kmod's signature strings. */
     private List<byte[][]> read(Path path) throws IOException, ModuleException {
         try (FileByteSource src = FileByteSource.open(path)) {
-            ByteSource image = ModuleImage.of(src, maxModuleSize);
-            byte[] modinfo = ModuleImage.modinfo(image, maxModuleSize);
+            ModuleImage image = ModuleImage.open(src, maxModuleSize);
+            byte[] modinfo = image.modinfo(maxModuleSize);
             int[] b = ModinfoStrings.bounds(modinfo, 0, modinfo.length);
             List<byte[][]> entries = new ArrayList<>(b.length / 2 + 5);
             for (int k = 0; k < b.length; k += 2) {
@@ -295,7 +295,7 @@ public final class ModinfoCommand implements Callable<Integer> {
                     Arrays.copyOfRange(modinfo, b[k], keyEnd),
                     Arrays.copyOfRange(modinfo, valueStart, b[k + 1])});
             }
-            entries.addAll(KmodSignature.read(image));
+            entries.addAll(KmodSignature.entries(image.signature()));
             return entries;
         }
     }

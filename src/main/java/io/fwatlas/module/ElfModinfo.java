@@ -123,11 +123,8 @@ final class ElfModinfo {
         throw new NoModinfoException("ELF: no .modinfo section among " + shnum + " sections");
     }
 
-    /** The error for a section that fails kmod's range rule; one that ends exactly at the end gets its own words. */
     private static TruncatedException outside(String what, Section s, long size) {
-        boolean endsAtEof = s.offset >= 0 && s.size >= 0 && s.offset + s.size == size;
-        return new TruncatedException(endsAtEof ? what + " (a section must not reach the end of the file)" : what,
-                s.offset, s.size, size);
+        return new TruncatedException(what, s.offset, s.size, size);
     }
 
     private static boolean isModinfoName(ByteSource src, Section names, byte[] nameTable, long nameOffset)
@@ -188,9 +185,9 @@ final class ElfModinfo {
             this.size = size;
         }
 
-        /** kmod's rule: offset + size must be strictly below the file size, without overflow. */
+        /** kmod 30's rule: offset + size must not pass the end of the file, without overflow. */
         boolean insideOf(long fileSize) {
-            return offset >= 0 && size >= 0 && offset < fileSize && size < fileSize - offset;
+            return offset >= 0 && size >= 0 && offset <= fileSize && size <= fileSize - offset;
         }
     }
 

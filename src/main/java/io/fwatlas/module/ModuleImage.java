@@ -2,29 +2,60 @@ package io.fwatlas.module;
 
 import java.io.IOException;
 
-/** The ELF image of a module file: the file itself when plain, its decompressed bytes otherwise. */
+/**
+ * The ELF image of a module file: the file itself when plain, its decompressed bytes otherwise.
+ * Compression is decided by the first bytes, as kmod decides it, and output never passes the cap.
+ */
 public final class ModuleImage {
-    private ModuleImage() {
+    private final Compression compression;
+    private final ByteSource bytes;
+
+    private ModuleImage(Compression compression, ByteSource bytes) {
+        this.compression = compression;
+        this.bytes = bytes;
     }
 
-    /**
-     * Decompresses {@code src} when its first bytes say it is compressed (as kmod decides), never
-     * past {@code maxSize} bytes; returns {@code src} itself for a plain file.
-     */
-    public static ByteSource of(ByteSource src, long maxSize) throws IOException, ModuleException {
+    /** Opens {@code src}, decompressing it into memory when its magic says so. */
+    public static ModuleImage open(ByteSource src, long maxSize) throws IOException, ModuleException {
+        return open(src, detect(src), maxSize);
+    }
+
+    /** The compression {@code src} starts with; an empty source is an error. */
+    public static Compression detect(ByteSource src) throws IOException, ModuleException {
         byte[] head = new byte[Compression.MAGIC_LENGTH];
         int n = (int) Math.min(head.length, src.size());
-        src.readFully(0, head, 0, n);
-        Compression c = Compression.detect(head, n);
-        if (c == Compression.NONE) {
-            return src;
+        if (n == 0) {
+            throw new NotElfException("empty file (0 bytes)");
         }
-        Decompressor.Output out = Decompressor.decompress(c, src, maxSize);
-        return new ArrayByteSource(out.data, out.length);
+        src.readFully(0, head, 0, n);
+        return Compression.detect(head, n);
     }
 
-    /** The raw {@code .modinfo} bytes of an image returned by {@link #of}. */
-    public static byte[] modinfo(ByteSource image, long maxSize) throws IOException, ModuleException {
-        return ElfModinfo.read(image, maxSize).modinfo;
+    /** Opens {@code src} as compressed with {@code c}, as {@link #detect} found it. */
+    public static ModuleImage open(ByteSource src, Compression c, long maxSize) throws IOException, ModuleException {
+        if (c == Compression.NONE) {
+            return new ModuleImage(c, src);
+        }
+        Decompressor.Output out = Decompressor.decompress(c, src, maxSize);
+        return new ModuleImage(c, new ArrayByteSource(out.data, out.length));
+    }
+
+    public Compression compression() {
+        return compression;
+    }
+
+    /** The image bytes (for a plain file, the source itself). */
+    public ByteSource bytes() {
+        return bytes;
+    }
+
+    /** The raw {@code .modinfo} bytes, for tools that print them byte for byte. */
+    public byte[] modinfo(long maxSize) throws IOException, ModuleException {
+        return ElfModinfo.read(bytes, maxSize).modinfo;
+    }
+
+    /** The appended signature, or null when there is none kmod would accept. */
+    public ModuleSignature signature() throws IOException {
+        return Signatures.read(bytes);
     }
 }

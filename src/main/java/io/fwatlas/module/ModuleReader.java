@@ -63,23 +63,12 @@ public final class ModuleReader implements Serializable {
         Compression compression = null;
         try {
             size = src.size();
-            byte[] head = new byte[Compression.MAGIC_LENGTH];
-            int n = (int) Math.min(head.length, size);
-            if (n == 0) {
-                return error(path, name, size, null, ErrorKind.NOT_ELF, "empty file (0 bytes)");
-            }
-            src.readFully(0, head, 0, n);
-            compression = Compression.detect(head, n);
-            ByteSource elf = src;
-            if (compression != Compression.NONE) {
-                Decompressor.Output out = Decompressor.decompress(compression, src, maxSize);
-                elf = new ArrayByteSource(out.data, out.length);
-            }
-            ElfModinfo info = ElfModinfo.read(elf, maxSize);
-            ModuleSignature sig = Signatures.read(elf);
+            compression = ModuleImage.detect(src);
+            ModuleImage image = ModuleImage.open(src, compression, maxSize);
+            ElfModinfo info = ElfModinfo.read(image.bytes(), maxSize);
             return new ModuleInfo(path, name, size, false, compression, info.elfClass,
                     info.bigEndian ? "big" : "little", Machines.name(info.machine),
-                    ModinfoStrings.split(info.modinfo), sig);
+                    ModinfoStrings.split(info.modinfo), image.signature());
         } catch (ModuleException e) {
             String where = compression != null && compression != Compression.NONE
                     && e.kind() != ErrorKind.CORRUPT_COMPRESSED && e.kind() != ErrorKind.SIZE_LIMIT
@@ -90,20 +79,6 @@ public final class ModuleReader implements Serializable {
         } catch (RuntimeException e) {
             return error(path, name, size, compression, ErrorKind.IO_ERROR, "unexpected reader failure: " + describe(e));
         }
-    }
-
-    /** The raw {@code .modinfo} bytes of a module, for tools that must print them byte for byte. */
-    public byte[] readModinfoBytes(ByteSource src) throws IOException, ModuleException {
-        byte[] head = new byte[Compression.MAGIC_LENGTH];
-        int n = (int) Math.min(head.length, src.size());
-        src.readFully(0, head, 0, n);
-        Compression c = Compression.detect(head, n);
-        ByteSource elf = src;
-        if (c != Compression.NONE) {
-            Decompressor.Output out = Decompressor.decompress(c, src, maxSize);
-            elf = new ArrayByteSource(out.data, out.length);
-        }
-        return ElfModinfo.read(elf, maxSize).modinfo;
     }
 
     private static ModuleError error(String path, String name, long size, Compression c, ErrorKind kind, String msg) {

@@ -16,4 +16,9 @@ import java.io.Serializable;
 public record ModuleSignature(String idType, String algo, String hashAlgo, String signer, String keyId, int length,
                               String value)
         implements Serializable {
+
+    /** True when every field kmod prints is known; kmod prints no signature lines otherwise. */
+    public boolean complete() {
+        return signer != null && keyId != null && hashAlgo != null && value != null;
+    }
 }

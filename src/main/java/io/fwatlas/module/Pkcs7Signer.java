@@ -5,7 +5,9 @@ import java.util.Collection;
 import java.util.Map;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1String;
+import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
 import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x500.style.IETFUtils;
 import org.bouncycastle.cms.CMSSignedData;
@@ -36,16 +38,9 @@ final class Pkcs7Signer {
                 return new String[4];
             }
             SignerInformation si = signers.iterator().next();
-            String signer = null;
-            if (si.getSID().getIssuer() != null) {
-                RDN[] cn = si.getSID().getIssuer().getRDNs(BCStyle.CN);
-                if (cn.length > 0) {
-                    ASN1Encodable v = cn[0].getFirst().getValue();
-                    signer = v instanceof ASN1String ? ((ASN1String) v).getString() : IETFUtils.valueToString(v);
-                }
-            }
+            String signer = si.getSID().getIssuer() == null ? null : signer(si.getSID().getIssuer());
             BigInteger serial = si.getSID().getSerialNumber();
-            String key = serial == null || serial.signum() < 0 ? null : Signatures.hex(magnitude(serial));
+            String key = serial == null ? null : Signatures.hex(magnitude(serial.abs()));
             String digest = DIGESTS.get(si.getDigestAlgOID());
             byte[] value = si.getSignature();
             return new String[] {signer, key, digest, value == null ? null : Signatures.hex(value)};
@@ -53,6 +48,19 @@ final class Pkcs7Signer {
             // A blob that does not parse, or no parser at run time: unknown, never guessed.
             return new String[4];
         }
+    }
+
+    /** Like kmod's x509_name_to_str: the issuer's common name, or its last entry when it has none. */
+    private static String signer(X500Name issuer) {
+        RDN[] cn = issuer.getRDNs(BCStyle.CN);
+        RDN[] all = issuer.getRDNs();
+        RDN rdn = cn.length > 0 ? cn[0] : all.length > 0 ? all[all.length - 1] : null;
+        if (rdn == null) {
+            return "";
+        }
+        AttributeTypeAndValue[] values = rdn.getTypesAndValues();
+        ASN1Encodable v = (cn.length > 0 ? rdn.getFirst() : values[values.length - 1]).getValue();
+        return v instanceof ASN1String ? ((ASN1String) v).getString() : IETFUtils.valueToString(v);
     }
 
     /** The serial's bytes without the sign byte, as OpenSSL's ASN1_INTEGER holds them. */

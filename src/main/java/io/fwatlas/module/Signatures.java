@@ -61,8 +61,13 @@ final class Signatures {
         src.readFully(signerAt, signer, 0, signerLen);
         byte[] keyId = new byte[keyIdLen];
         src.readFully(keyIdAt, keyId, 0, keyIdLen);
+        // kmod prints the signer with %s, so it ends at a NUL.
+        int signerEnd = 0;
+        while (signerEnd < signerLen && signer[signerEnd] != 0) {
+            signerEnd++;
+        }
         return new ModuleSignature(ID_TYPES[idType], ALGOS[algo], HASHES[hash],
-                ModinfoStrings.utf8(signer, 0, signerLen), hex(keyId), (int) sigLen, sig == null ? null : hex(sig));
+                ModinfoStrings.utf8(signer, 0, signerEnd), hex(keyId), (int) sigLen, sig == null ? null : hex(sig));
     }
 
     /** Colon-separated upper-case hex, as kmod prints key ids (without its line breaks). */

@@ -146,6 +146,16 @@ class GoodModulesTest {
     }
 
     @Test
+    void sectionsMayEndAtTheEndOfTheFile() {
+        // kmod 30 accepts offset + size == file size (older releases did not).
+        for (String file : List.of("modinfo-at-eof.ko", "shstrtab-at-eof.ko")) {
+            ModuleInfo m = Fixtures.info(reader.readFile(Fixtures.path(file)));
+            assertEquals(List.of("fwatlas/hostile.bin"), m.firmware(), file);
+            assertEquals("hostile", m.nameField(), file);
+        }
+    }
+
+    @Test
     void moduleWithoutNameString() {
         ModuleInfo m = Fixtures.info(reader.readFile(Fixtures.path("old-no-name.ko")));
         assertNull(m.nameField());
@@ -178,6 +188,12 @@ class GoodModulesTest {
             assertEquals("PKCS#7", s.idType(), file);
             assertEquals(398, s.length(), file); // the DER blob's size
             assertNull(s.algo(), file);
+            // as kmod 30 (OpenSSL) prints them for this blob
+            assertEquals("fwatlas test signing key", s.signer(), file);
+            assertEquals("5A:17:CA:7E", s.keyId(), file);
+            assertEquals("sha256", s.hashAlgo(), file);
+            assertTrue(s.value().startsWith("A4:6B:61:E1:20:B1:69:D6:E1:49:55:36:D5:AD:A6:EC:0F:17:29:6C:"), file);
+            assertTrue(s.complete(), file);
             assertEquals(List.of("fwatlas/signed_pkcs7/main.bin", "fwatlas/signed_pkcs7/patch-*.bin"), m.firmware());
         }
     }
@@ -201,8 +217,10 @@ class GoodModulesTest {
     }
 
     @Test
-    void readModinfoBytesGivesTheRawSection() throws Exception {
-        byte[] raw = reader.readModinfoBytes(new ArrayByteSource(Fixtures.bytes("strings-edge.ko")));
+    void imageGivesTheRawSection() throws Exception {
+        ModuleImage image = ModuleImage.open(new ArrayByteSource(Fixtures.bytes("strings-edge.ko")), Fixtures.SMALL_CAP);
+        assertEquals(Compression.NONE, image.compression());
+        byte[] raw = image.modinfo(Fixtures.SMALL_CAP);
         assertEquals(0, raw[0]);
         assertEquals('l', raw[4]);
         assertEquals('n', raw[raw.length - 1]); // ...last-no-nul.bin, no NUL after it

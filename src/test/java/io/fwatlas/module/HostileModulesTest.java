@@ -53,11 +53,7 @@ class HostileModulesTest {
         expect("truncated-shdr-fail.ko", truncated, "section table (4 entries)", "needs 256 bytes at offset 408", "has 508 bytes");
         expect("truncated-shdr-small-fail.ko", bad, "4 section headers", "file of 268 bytes");
         expect("truncated-shstrtab-fail.ko", truncated, "section-name table", "needs 26 bytes at offset 632", "has 645 bytes");
-        expect("shstrtab-at-eof-fail.ko", truncated, "section-name table", "needs 26 bytes at offset 632", "has 658 bytes",
-                "must not reach the end");
         expect("truncated-modinfo-fail.ko", truncated, ".modinfo section", "needs 54 bytes at offset 608", "has 631 bytes");
-        expect("modinfo-at-eof-fail.ko", truncated, ".modinfo section", "needs 54 bytes at offset 608", "has 662 bytes",
-                "must not reach the end");
         expect("modinfo-past-eof-fail.ko", truncated, ".modinfo section", "needs 4096 bytes at offset 80", "has 424 bytes");
         expect("modinfo-past-eof-be32-fail.ko", truncated, ".modinfo section", "needs 4096 bytes at offset 72", "has 320 bytes");
         expect("modinfo-offset-overflow-fail.ko", truncated, ".modinfo section", "at offset 18446744073709551600", "has 424 bytes");
