@@ -35,13 +35,17 @@ public final class ModuleReader implements Serializable {
 
     /** Reads a file of the local file system; links are followed, anything but a regular file is refused. */
     public ModuleResult readFile(Path file) {
-        String path = file.toString();
+        return readFile(file, file.toString());
+    }
+
+    /** As {@link #readFile(Path)}, naming the file {@code path} in the result (a path relative to a tree, say). */
+    public ModuleResult readFile(Path file, String path) {
         String name = ModuleNames.fromPath(path);
         BasicFileAttributes attrs;
         try {
             attrs = Files.readAttributes(file, BasicFileAttributes.class);
         } catch (NoSuchFileException e) {
-            return error(path, name, 0, null, ErrorKind.IO_ERROR, "no such file");
+            return error(path, name, 0, null, ErrorKind.IO_ERROR, "no such file (removed, or a dangling link)");
         } catch (IOException | RuntimeException e) {
             return error(path, name, 0, null, ErrorKind.IO_ERROR, "cannot stat: " + describe(e));
         }
@@ -51,6 +55,8 @@ public final class ModuleReader implements Serializable {
         }
         try (FileByteSource src = FileByteSource.open(file)) {
             return read(path, src);
+        } catch (NoSuchFileException e) {
+            return error(path, name, attrs.size(), null, ErrorKind.IO_ERROR, "no such file (removed while reading)");
         } catch (IOException | RuntimeException e) {
             return error(path, name, attrs.size(), null, ErrorKind.IO_ERROR, "cannot open: " + describe(e));
         }

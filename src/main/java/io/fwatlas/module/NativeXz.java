@@ -55,11 +55,11 @@ final class NativeXz {
         input.write(0, in, 0, inLen);
         Memory out = new Memory(OUT_CHUNK);
         LzmaStream s = new LzmaStream();
-        int rc = lzma_stream_decoder(s, memLimit, LZMA_CONCATENATED);
-        if (rc != LZMA_OK) {
-            throw new CorruptCompressedException("xz: liblzma decoder init failed: " + code(rc));
-        }
         try {
+            int rc = lzma_stream_decoder(s, memLimit, LZMA_CONCATENATED);
+            if (rc != LZMA_OK) {
+                throw new CorruptCompressedException("xz: liblzma decoder init failed: " + code(rc));
+            }
             s.next_in = input;
             s.avail_in = inLen;
             byte[] buf = new byte[(int) Math.min(Math.max(64 * 1024, (long) inLen * 4), Math.min(limit + 1, Integer.MAX_VALUE - 16L))];
@@ -97,6 +97,10 @@ final class NativeXz {
             }
         } finally {
             lzma_end(s);
+            // After each call JNA replaces next_in with a plain Pointer, so the buffers are reachable
+            // only through these locals: freeing them here keeps them alive while liblzma reads them.
+            input.close();
+            out.close();
         }
     }
 

@@ -2,7 +2,6 @@ package io.fwatlas.scan;
 
 import io.fwatlas.module.BuiltinModinfo;
 import io.fwatlas.module.ErrorKind;
-import io.fwatlas.module.FileByteSource;
 import io.fwatlas.module.ModuleError;
 import io.fwatlas.module.ModuleInfo;
 import io.fwatlas.module.ModuleNames;
@@ -12,10 +11,8 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -94,26 +91,7 @@ public final class ReadModules implements FlatMapFunction<Iterator<List<FileTask
     static ModuleResult readModule(ModuleReader reader, FileTask t, Configuration conf) {
         String rel = t.path();
         if (t.local()) {
-            Path file = Paths.get(t.root(), rel);
-            BasicFileAttributes attrs;
-            try {
-                attrs = Files.readAttributes(file, BasicFileAttributes.class);
-            } catch (NoSuchFileException e) {
-                return error(rel, t.size(), ErrorKind.IO_ERROR, "no such file (removed, or a dangling link)");
-            } catch (IOException | RuntimeException e) {
-                return error(rel, t.size(), ErrorKind.IO_ERROR, "cannot stat: " + ReleaseLister.describe(e));
-            }
-            if (!attrs.isRegularFile()) {
-                return error(rel, 0, ErrorKind.NOT_A_FILE, attrs.isDirectory() ? "is a directory"
-                        : "is not a regular file (FIFO, socket or device)");
-            }
-            try (FileByteSource src = FileByteSource.open(file)) {
-                return reader.read(rel, src);
-            } catch (NoSuchFileException e) {
-                return error(rel, attrs.size(), ErrorKind.IO_ERROR, "no such file (removed while scanning)");
-            } catch (IOException | RuntimeException e) {
-                return error(rel, attrs.size(), ErrorKind.IO_ERROR, "cannot open: " + ReleaseLister.describe(e));
-            }
+            return reader.readFile(Paths.get(t.root(), rel), rel);
         }
         org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(t.root()), rel);
         try {
