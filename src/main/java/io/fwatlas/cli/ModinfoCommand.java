@@ -26,7 +26,6 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -118,14 +117,14 @@ public final class ModinfoCommand implements Callable<Integer> {
     }
 
     @Option(names = "--max-module-size", paramLabel = "BYTES",
-            description = "Largest decompressed module or .modinfo section to accept; suffixes K, M, G (x1024). "
+            description = "Largest decompressed module or .modinfo section to accept; suffixes K/KiB, M/MiB, G/GiB. "
                     + "Default: 512M.")
     void setMaxModuleSize(String value) {
-        long n = parseSize(value);
-        if (n < 64) {
-            throw new ParameterException(spec.commandLine(),
-                    "Invalid value for option '--max-module-size': '" + value
-                            + "' (a byte count of at least 64, optionally with a K, M or G suffix)");
+        long n;
+        try {
+            n = ModuleSize.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         maxModuleSize = n;
     }
@@ -422,21 +421,6 @@ public final class ModinfoCommand implements Callable<Integer> {
             return name == null ? Charset.defaultCharset() : Charset.forName(name);
         } catch (RuntimeException e) {
             return Charset.defaultCharset();
-        }
-    }
-
-    static long parseSize(String value) {
-        String v = value.trim().toUpperCase(Locale.ROOT);
-        long unit = 1;
-        if (v.endsWith("K") || v.endsWith("M") || v.endsWith("G")) {
-            unit = v.endsWith("K") ? 1L << 10 : v.endsWith("M") ? 1L << 20 : 1L << 30;
-            v = v.substring(0, v.length() - 1);
-        }
-        try {
-            long n = Long.parseLong(v);
-            return n > Long.MAX_VALUE / unit ? -1 : n * unit;
-        } catch (NumberFormatException e) {
-            return -1;
         }
     }
 

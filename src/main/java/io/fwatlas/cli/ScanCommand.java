@@ -10,7 +10,6 @@ import io.fwatlas.scan.TableStore;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
@@ -61,7 +60,12 @@ public final class ScanCommand implements Callable<Integer> {
         // Before any Hadoop or Spark class logs: their first log call fixes the log4j configuration.
         SparkSetup.configureLogging(confDir);
         try {
-            long maxSize = parseSize(maxModuleSize);
+            long maxSize;
+            try {
+                maxSize = ModuleSize.parse(maxModuleSize);
+            } catch (IllegalArgumentException e) {
+                throw ScanException.usage(e.getMessage());
+            }
             if (master != null && !MASTER.matcher(master).matches()) {
                 throw ScanException.usage("--master '" + master + "' is not a Spark master URL (local, local[N], "
                         + "local[*], spark://HOST:PORT, yarn, k8s://URL)");
@@ -117,40 +121,4 @@ public final class ScanCommand implements Callable<Integer> {
     }
 
     /** Bytes, with an optional binary suffix: 1048576, 1024KiB, 1MiB, 1M, 1GiB. */
-    static long parseSize(String s) {
-        String t = s.strip().toUpperCase(Locale.ROOT);
-        long unit = 1;
-        String[][] suffixes = {{"GIB", "G"}, {"MIB", "M"}, {"KIB", "K"}};
-        long[] units = {1L << 30, 1L << 20, 1L << 10};
-        outer:
-        for (int i = 0; i < suffixes.length; i++) {
-            for (String suf : suffixes[i]) {
-                if (t.endsWith(suf)) {
-                    t = t.substring(0, t.length() - suf.length()).strip();
-                    unit = units[i];
-                    break outer;
-                }
-            }
-        }
-        if (t.endsWith("B")) {
-            t = t.substring(0, t.length() - 1).strip();
-        }
-        long n;
-        try {
-            n = Long.parseLong(t);
-        } catch (NumberFormatException e) {
-            throw ScanException.usage("--max-module-size '" + s + "' is not a size in bytes (e.g. 536870912 or 512MiB)");
-        }
-        if (n < 0 || n > Long.MAX_VALUE / unit) {
-            throw ScanException.usage("--max-module-size '" + s + "' is out of range");
-        }
-        long bytes = n * unit;
-        if (bytes < 64) {
-            throw ScanException.usage("--max-module-size " + s + " is below 64 bytes, too small for any ELF header");
-        }
-        if (bytes > Integer.MAX_VALUE - 16) {
-            throw ScanException.usage("--max-module-size " + s + " exceeds the 2 GiB a module can be held in");
-        }
-        return bytes;
-    }
 }

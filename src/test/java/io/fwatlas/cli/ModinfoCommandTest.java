@@ -314,7 +314,7 @@ class ModinfoCommandTest {
         assertTrue(small.err().contains(xz + ": xz output: more than the limit of 1024 bytes"), small.err());
         assertEquals("vendor/a.bin\nvendor/dup.bin\nvendor/dup.bin\n\nglob/fw-*.bin\n", small.text());
         assertEquals(0, run("--max-module-size", "1M", "-F", "firmware", xz.toString()).code());
-        assertEquals(512L << 20, ModinfoCommand.parseSize("512m"));
+        assertEquals(512L << 20, ModuleSize.parse("512m"));
     }
 
     @Test

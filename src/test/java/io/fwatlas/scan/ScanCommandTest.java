@@ -95,14 +95,6 @@ class ScanCommandTest {
     }
 
     @Test
-    void sizeSuffixes() {
-        assertEquals(1 << 20, io.fwatlas.cli.ScanCommandAccess.parseSize("1MiB"));
-        assertEquals(1 << 20, io.fwatlas.cli.ScanCommandAccess.parseSize("1048576"));
-        assertEquals(512L << 20, io.fwatlas.cli.ScanCommandAccess.parseSize("512M"));
-        assertEquals(64 * 1024, io.fwatlas.cli.ScanCommandAccess.parseSize("64 KiB"));
-    }
-
-    @Test
     void kernelNameForManyReleases() {
         assertRefused(2, "--kernel x1 names a single tree, but the inputs hold 2 releases: 6.1.0-18-amd64, "
                 + "6.12.9+deb13-amd64", scan("-o", tmp.resolve("out").toString(), "--kernel", "x1",
