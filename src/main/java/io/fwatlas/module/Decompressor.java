@@ -6,7 +6,6 @@ import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import org.tukaani.xz.BasicArrayCache;
 import org.tukaani.xz.MemoryLimitException;
@@ -21,8 +20,8 @@ final class Decompressor {
     private Decompressor() {
     }
 
-    /** Decompressed bytes; {@code result.length} may exceed the content, see {@link Output#length}. */
-    static Output decompress(Compression format, ByteSource source, long limit)
+    /** The decompressed bytes, never more than {@code limit}. */
+    static ChunkedBytes decompress(Compression format, ByteSource source, long limit)
             throws IOException, ModuleException {
         if (format == Compression.XZ && NativeXz.AVAILABLE) {
             long size = source.size();
@@ -36,7 +35,9 @@ final class Decompressor {
         SourceStream raw = new SourceStream(source.stream());
         long inputSize = source.size();
         try (InputStream in = open(format, new BufferedInputStream(raw, INPUT_BUFFER))) {
-            return readCapped(in, limit, initialCapacity(format, inputSize, limit), format);
+            ChunkedBytes out = new ChunkedBytes(initialCapacity(inputSize), limit, format.label() + " output");
+            out.readAll(in);
+            return out;
         } catch (SourceException e) {
             throw e.getCause();
         } catch (MemoryLimitException e) {
@@ -68,48 +69,9 @@ final class Decompressor {
         }
     }
 
-    private static int initialCapacity(Compression format, long inputSize, long limit) {
-        // Modules compress about 4:1; start near that and grow by doubling.
-        long guess = Math.max(64 * 1024, Math.min(inputSize * 4, 64L * 1024 * 1024));
-        return (int) Math.min(guess, Math.min(limit + 1, Integer.MAX_VALUE - 16));
-    }
-
-    private static Output readCapped(InputStream in, long limit, int initial, Compression format)
-            throws IOException, SizeLimitException {
-        byte[] buf = new byte[initial];
-        int len = 0;
-        while (true) {
-            if (len == buf.length) {
-                if (len > limit) {
-                    throw new SizeLimitException(format.label() + " output", limit, len);
-                }
-                long grown = Math.min((long) buf.length * 2, Math.min(limit + 1, Integer.MAX_VALUE - 16L));
-                if (grown <= buf.length) {
-                    throw new SizeLimitException(format.label() + " output", limit, (long) len + 1);
-                }
-                buf = Arrays.copyOf(buf, (int) grown);
-            }
-            int n = in.read(buf, len, buf.length - len);
-            if (n < 0) {
-                break;
-            }
-            len += n;
-            if (len > limit) {
-                throw new SizeLimitException(format.label() + " output", limit, len);
-            }
-        }
-        return new Output(buf, len);
-    }
-
-    /** Decompressed bytes in {@code data[0..length)}. */
-    static final class Output {
-        final byte[] data;
-        final int length;
-
-        Output(byte[] data, int length) {
-            this.data = data;
-            this.length = length;
-        }
+    /** Modules compress about 4:1: a first chunk near the content size usually holds it all. */
+    static int initialCapacity(long inputSize) {
+        return (int) Math.max(64 * 1024, Math.min(inputSize * 4, ChunkedBytes.MAX_CHUNK));
     }
 
     /** Marks I/O failures of the underlying source, so they are not mistaken for corrupt data. */

@@ -36,8 +36,7 @@ public final class ModuleImage {
         if (c == Compression.NONE) {
             return new ModuleImage(c, src);
         }
-        Decompressor.Output out = Decompressor.decompress(c, src, maxSize);
-        return new ModuleImage(c, new ArrayByteSource(out.data, out.length));
+        return new ModuleImage(c, Decompressor.decompress(c, src, maxSize));
     }
 
     public Compression compression() {

@@ -5,7 +5,6 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import com.sun.jna.Structure;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -49,7 +48,7 @@ final class NativeXz {
     }
 
     /** Decodes all concatenated xz streams of {@code in}, failing past {@code limit} output bytes. */
-    static Decompressor.Output decode(byte[] in, int inLen, long limit, long memLimit)
+    static ChunkedBytes decode(byte[] in, int inLen, long limit, long memLimit)
             throws CorruptCompressedException, SizeLimitException {
         Memory input = new Memory(Math.max(1, inLen));
         input.write(0, in, 0, inLen);
@@ -62,26 +61,21 @@ final class NativeXz {
             }
             s.next_in = input;
             s.avail_in = inLen;
-            byte[] buf = new byte[(int) Math.min(Math.max(64 * 1024, (long) inLen * 4), Math.min(limit + 1, Integer.MAX_VALUE - 16L))];
-            int len = 0;
+            ChunkedBytes result = new ChunkedBytes(Decompressor.initialCapacity(inLen), limit, "xz output");
             while (true) {
                 s.next_out = out;
                 s.avail_out = OUT_CHUNK;
                 rc = lzma_code(s, s.avail_in == 0 ? LZMA_FINISH : LZMA_RUN);
                 int produced = (int) (OUT_CHUNK - s.avail_out);
-                if (produced > 0) {
-                    if ((long) len + produced > limit) {
-                        throw new SizeLimitException("xz output", limit, (long) len + produced);
-                    }
-                    if (len + produced > buf.length) {
-                        long grown = Math.max((long) len + produced, Math.min((long) buf.length * 2, limit));
-                        buf = Arrays.copyOf(buf, (int) Math.min(grown, Integer.MAX_VALUE - 16L));
-                    }
-                    out.read(0, buf, len, produced);
-                    len += produced;
+                for (int copied = 0; copied < produced; ) {
+                    byte[] room = result.room();
+                    int n = Math.min(produced - copied, room.length - result.offset());
+                    out.read(copied, room, result.offset(), n);
+                    result.advance(n);
+                    copied += n;
                 }
                 if (rc == LZMA_STREAM_END) {
-                    return new Decompressor.Output(buf, len);
+                    return result;
                 }
                 if (rc == LZMA_MEMLIMIT_ERROR) {
                     throw new SizeLimitException("xz stream: decoder memory", memLimit, memLimit + 1);

@@ -47,7 +47,7 @@ class NativeXzTest {
         // longer read stops keeping its object alive.
         byte[] small = Compressors.xz(plain.get(0), 0, 30_000);
         for (int i = 0; i < 10_000; i++) {
-            assertEquals(30_000, NativeXz.decode(small, small.length, 1 << 20, 64L << 20).length);
+            assertEquals(30_000, NativeXz.decode(small, small.length, 1 << 20, 64L << 20).size());
         }
         ExecutorService pool = Executors.newFixedThreadPool(3);
         // Collections while decodes run are what would free a buffer liblzma still reads.
@@ -68,8 +68,8 @@ class NativeXzTest {
                     int n = i;
                     jobs.add(pool.submit(() -> {
                         byte[] in = packed.get(n);
-                        Decompressor.Output out = NativeXz.decode(in, in.length, 1 << 24, 64L << 20);
-                        assertArrayEquals(plain.get(n), Arrays.copyOf(out.data, out.length));
+                        ChunkedBytes out = NativeXz.decode(in, in.length, 1 << 24, 64L << 20);
+                        assertArrayEquals(plain.get(n), out.toByteArray());
                         return null;
                     }));
                 }
