@@ -26,6 +26,10 @@ import java.util.Objects;
  * {@link ReleaseDigest}. The scan settings that change rows ({@code max_module_size}) are part of
  * it, so a run with another limit rescans.
  *
+ * <p>The manifest a run records is the fingerprint of its own listing, taken before the files are
+ * read: a file changed while the run read it has a newer time than the manifest holds, so the next
+ * incremental run reads the release again rather than keeping rows of a half-seen change.
+ *
  * @param listErrors listing problems (unreadable directories, dangling links); a release with any is
  *                   never skipped, as its listing is not a complete picture of its inputs
  * @param digest     hex SHA-256 of the contents, or null when not computed

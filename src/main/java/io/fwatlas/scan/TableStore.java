@@ -363,7 +363,8 @@ public final class TableStore implements AutoCloseable {
                 continue; // a .tmp of a write that was cut short
             }
             ReleaseManifest m = ReleaseManifest.fromNode(readJson(s.getPath()));
-            if (m != null && s.getPath().equals(manifestPath(m.kernel()))) {
+            // by name: a listed path may be qualified differently from ours (an added port, say)
+            if (m != null && s.getPath().getName().equals(manifestPath(m.kernel()).getName())) {
                 found.put(m.kernel(), m);
             }
         }
