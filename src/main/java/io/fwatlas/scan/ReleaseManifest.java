@@ -30,8 +30,9 @@ import java.util.Objects;
  * read: a file changed while the run read it has a newer time than the manifest holds, so the next
  * incremental run reads the release again rather than keeping rows of a half-seen change.
  *
- * @param listErrors listing problems (unreadable directories, dangling links); a release with any is
- *                   never skipped, as its listing is not a complete picture of its inputs
+ * @param listErrors listing problems (unreadable directories, files that cannot be stat'ed); a
+ *                   release with any is never skipped, as its listing is not a complete picture of
+ *                   its inputs. A dangling link is not one: it is listed (size -1) and hashed.
  * @param digest     hex SHA-256 of the contents, or null when not computed
  */
 public record ReleaseManifest(String kernel, long files, long bytes, long newestMtime, String listing,
@@ -56,12 +57,13 @@ public record ReleaseManifest(String kernel, long files, long bytes, long newest
         for (FileTask t : mine) {
             sha.update((t.kind().name() + "\0" + t.path() + "\0").getBytes(StandardCharsets.UTF_8));
             sha.update(ByteBuffer.allocate(16).putLong(t.size()).putLong(t.mtime()).array());
-            if (t.kind() == FileTask.Kind.LIST_ERROR || t.size() < 0) {
+            if (t.kind() == FileTask.Kind.LIST_ERROR) {
                 errors++;
                 continue;
             }
             files++;
-            bytes += t.size();
+            // a dangling link (size -1) is in the listing hash, so its target appearing is a change
+            bytes += Math.max(0, t.size());
             newest = Math.max(newest, t.mtime());
         }
         return new ReleaseManifest(kernel, files, bytes, newest, HexFormat.of().formatHex(sha.digest()), errors,
