@@ -174,7 +174,13 @@ public final class ScanJob {
         for (FileTask f : listed) {
             byKernel.computeIfAbsent(f.kernel(), k -> new ArrayList<>()).add(f);
         }
-        Map<String, String> digests = o.digest() ? digests(spark, releases, byKernel, bconf) : Map.of();
+        long tl = System.currentTimeMillis();
+        Map<String, String> digests = Map.of();
+        if (o.digest()) {
+            digests = digests(spark, releases, byKernel, bconf);
+            log.printf("fwatlas scan: digested %d files of %d releases in %.1f s%n", listed.size(), releases.size(),
+                    (System.currentTimeMillis() - tl) / 1000.0);
+        }
         Map<String, ReleaseManifest> current = new HashMap<>();
         for (Release r : releases) {
             current.put(r.kernel(), ReleaseManifest.of(r.kernel(), byKernel.getOrDefault(r.kernel(), List.of()),
@@ -200,9 +206,8 @@ public final class ScanJob {
         List<List<FileTask>> bins = Packing.pack(files,
                 Packing.binCount(files, BINS_PER_CORE * parallelism, Packing.TARGET_BIN_COST));
         log.printf("fwatlas scan: listed %d files of %d releases in %.1f s; %d unchanged, reading %d files of %d "
-                        + "releases in %d partitions%n", listed.size(), releases.size(),
-                (System.currentTimeMillis() - t0) / 1000.0, plan.skipped().size(), files.size(), plan.scan().size(),
-                bins.size());
+                        + "releases in %d partitions%n", listed.size(), releases.size(), (tl - t0) / 1000.0,
+                plan.skipped().size(), files.size(), plan.scan().size(), bins.size());
         log.flush();
         if (plan.scan().isEmpty()) {
             try {

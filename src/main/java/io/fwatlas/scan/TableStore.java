@@ -283,11 +283,6 @@ public final class TableStore implements AutoCloseable {
     record Entry(String table, String partition, boolean staged) {
     }
 
-    /** Makes the staged partitions of {@code kernels} live; kernels with nothing staged lose their old rows. */
-    public void commit(List<String> kernels) throws IOException {
-        commit(kernels, Map.of());
-    }
-
     /**
      * Makes the staged partitions of {@code kernels} live and records their manifests; kernels with
      * nothing staged lose their old rows, and kernels without a manifest in {@code manifests}
