@@ -22,6 +22,9 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code fwatlas scan -o OUT INPUT...}: finds the kernel releases under the inputs, reads every
  * module on Spark executors and writes the firmware, modinfo and modules tables under OUT.
+ * {@code --incremental} skips releases whose manifest matches; {@code --prune} (only with it)
+ * removes kernels no input holds; {@code --digest} records content digests (on any run, so a
+ * later incremental run can compare them) and compares them when incremental.
  * Exit codes: 0 when the run completed (files that failed are error rows), 2 for unusable
  * arguments or inputs, 1 when the output cannot be written or the job fails.
  */
@@ -47,6 +50,18 @@ public final class ScanCommand implements Callable<Integer> {
             description = "Most bytes a module may decompress to (suffixes KiB, MiB, GiB). Default: ${DEFAULT-VALUE}.")
     String maxModuleSize;
 
+    @Option(names = "--incremental",
+            description = "Skip releases whose inputs are unchanged since their partitions were written.")
+    boolean incremental;
+
+    @Option(names = "--prune",
+            description = "With --incremental: remove kernels of the output that no INPUT holds any more.")
+    boolean prune;
+
+    @Option(names = "--digest",
+            description = "Also record a SHA-256 of every module's bytes; with --incremental, compare it too.")
+    boolean digest;
+
     @Parameters(arity = "1..*", paramLabel = "INPUT",
             description = "Release directory, directory of releases, or tree with lib/modules/<release>/.")
     List<String> inputs = new ArrayList<>();
@@ -65,6 +80,10 @@ public final class ScanCommand implements Callable<Integer> {
                 maxSize = ModuleSize.parse(maxModuleSize);
             } catch (IllegalArgumentException e) {
                 throw ScanException.usage(e.getMessage());
+            }
+            if (prune && !incremental) {
+                throw ScanException.usage("--prune needs --incremental: it removes every kernel the inputs do not "
+                        + "hold, which only makes sense when the inputs describe the whole table");
             }
             if (master != null && !MASTER.matcher(master).matches()) {
                 throw ScanException.usage("--master '" + master + "' is not a Spark master URL (local, local[N], "
@@ -85,7 +104,8 @@ public final class ScanCommand implements Callable<Integer> {
                     err.println("fwatlas scan: a Spark session is already running; --master " + master + " ignored");
                 }
                 try {
-                    ScanSummary s = ScanJob.run(spark, hadoop, releases, store, maxSize, start, err);
+                    ScanSummary s = ScanJob.run(spark, hadoop, releases, store,
+                            new ScanJob.Options(maxSize, incremental, prune, digest), start, err);
                     s.print(out);
                 } finally {
                     if (existing == null) {

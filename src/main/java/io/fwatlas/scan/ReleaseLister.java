@@ -30,6 +30,8 @@ import org.apache.spark.util.SerializableConfiguration;
  * and every file is visited once, by file key, which also ends link loops. A module-named link to
  * nothing is listed anyway, so the reader turns it into an error row. Other file systems use
  * {@code listStatus} recursion, which never touches permissions, bounded by {@link #MAX_DEPTH}.
+ * Sizes and modification times come from the same attributes (java.nio's, or the FileStatus
+ * length and time), so an incremental scan's fingerprint costs no extra pass.
  */
 public final class ReleaseLister implements FlatMapFunction<Release, FileTask> {
     private static final long serialVersionUID = 1L;
@@ -108,7 +110,7 @@ public final class ReleaseLister implements FlatMapFunction<Release, FileTask> {
                             target = child.toRealPath();
                         } catch (NoSuchFileException e) {
                             if (wanted) {
-                                add(rel, -1, name);  // dangling: the reader reports it
+                                add(rel, -1, -1, name);  // dangling: the reader reports it
                             }
                             continue;
                         }
@@ -129,14 +131,14 @@ public final class ReleaseLister implements FlatMapFunction<Release, FileTask> {
                     if (attrs.isRegularFile() && !files.add(key(child, attrs))) {
                         continue; // a second name of a file already listed
                     }
-                    add(rel, attrs.isRegularFile() ? attrs.size() : 0, name);
+                    add(rel, attrs.isRegularFile() ? attrs.size() : 0, attrs.lastModifiedTime().toMillis(), name);
                 }
             }
         }
 
-        private void add(String rel, long size, String name) {
+        private void add(String rel, long size, long mtime, String name) {
             boolean builtin = !rel.contains("/") && name.equals(BUILTIN_MODINFO);
-            out.add(builtin ? FileTask.builtin(release, rel, size) : FileTask.module(release, rel, size));
+            out.add(builtin ? FileTask.builtin(release, rel, size, mtime) : FileTask.module(release, rel, size, mtime));
         }
 
         private static Object key(Path p, BasicFileAttributes attrs) {
@@ -184,9 +186,9 @@ public final class ReleaseLister implements FlatMapFunction<Release, FileTask> {
             if (s.isDirectory()) {
                 walkHadoop(fs, release, s.getPath(), rel, depth + 1, seen, out);
             } else if (relDir.isEmpty() && name.equals(BUILTIN_MODINFO)) {
-                out.add(FileTask.builtin(release, rel, s.getLen()));
+                out.add(FileTask.builtin(release, rel, s.getLen(), s.getModificationTime()));
             } else if (ModuleNames.isModuleFileName(name)) {
-                out.add(FileTask.module(release, rel, s.getLen()));
+                out.add(FileTask.module(release, rel, s.getLen(), s.getModificationTime()));
             }
         }
     }

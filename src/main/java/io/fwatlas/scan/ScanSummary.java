@@ -6,12 +6,18 @@ import java.util.Map;
 /**
  * What a finished scan found.
  *
+ * @param kernels      releases read by this run
  * @param modules      module files, failed ones included
  * @param builtins     built-in modules read from modules.builtin.modinfo
  * @param errorsByKind error rows by error_kind, sorted by kind
+ * @param releases     what happened to each release
  */
 public record ScanSummary(int kernels, long modules, long builtins, long firmwareRows, long distinctFirmware,
-                          Map<String, Long> errorsByKind, long elapsedMillis, String output) {
+                          Map<String, Long> errorsByKind, Releases releases, long elapsedMillis, String output) {
+
+    /** Releases skipped as unchanged, read again, read for the first time, and removed by --prune. */
+    public record Releases(int skipped, int rescanned, int added, int pruned) {
+    }
 
     public long errors() {
         return errorsByKind.values().stream().mapToLong(Long::longValue).sum();
@@ -21,6 +27,8 @@ public record ScanSummary(int kernels, long modules, long builtins, long firmwar
         w.printf("fwatlas scan: %d kernels, %d modules, %d built-in modules, %d firmware rows (%d distinct), "
                         + "%d errors, %.1f s%n",
                 kernels, modules, builtins, firmwareRows, distinctFirmware, errors(), elapsedMillis / 1000.0);
+        w.printf("releases: %d unchanged (skipped), %d rescanned, %d new, %d pruned%n",
+                releases.skipped(), releases.rescanned(), releases.added(), releases.pruned());
         if (!errorsByKind.isEmpty()) {
             StringBuilder b = new StringBuilder("errors by kind:");
             errorsByKind.forEach((k, n) -> b.append(' ').append(k).append('=').append(n));

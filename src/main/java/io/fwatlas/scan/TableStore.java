@@ -15,8 +15,13 @@ import java.nio.file.Paths;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
@@ -37,6 +42,7 @@ import org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils;
  * OUT/_staging/RUN/{table}/kernel=...  a run's new partitions, written by Spark
  * OUT/_staging/RUN/_commit.json        the journal: written once staging is complete
  * OUT/_staging/RUN/_old/{table}/...    replaced partitions, deleted after the swap
+ * OUT/_manifests/KERNEL.json           the inputs a kernel's live partitions were read from
  * </pre>
  *
  * <p>Protocol: Spark writes the new partitions of all three tables under the run's staging
@@ -46,6 +52,23 @@ import org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils;
  * A run killed before the commit point leaves the tables untouched and its staging is deleted at
  * the next start; a run killed after it is rolled forward at the next start from the journal.
  * Each swap step checks what exists, so finishing a swap twice is harmless.
+ *
+ * <p>Manifests ({@code OUT/_manifests/<kernel>.json}, see {@link ReleaseManifest}) say which
+ * inputs a kernel's live partitions were read from; an incremental scan trusts them to skip
+ * releases, so one must never describe partitions that are not live. The order that keeps it so:
+ * <ol>
+ * <li>the manifests of every kernel of the commit are deleted, before the commit point and so
+ *     before any partition is touched;</li>
+ * <li>the journal, which also carries the new manifests, is written (the commit point);</li>
+ * <li>the swap goes kernel by kernel; after a kernel's three partitions are in place its new
+ *     manifest is written (temporary name, then rename); a pruned kernel gets none;</li>
+ * <li>the journal and staging are deleted.</li>
+ * </ol>
+ * Killed before 2: recovery discards the staging; the old partitions are intact and their
+ * manifests are either still there (killed before 1, still true) or gone (the release is just
+ * rescanned next time). Killed after 2: recovery redoes the swap from the journal, then writes
+ * the journal's manifests, which now describe the live partitions. At no point does a manifest
+ * exist for a kernel whose partitions are half swapped or older than it.
  */
 public final class TableStore implements AutoCloseable {
     public static final String MARKER = "_fwatlas.json";
@@ -55,7 +78,11 @@ public final class TableStore implements AutoCloseable {
     static final String STAGING = "_staging";
     static final String JOURNAL = "_commit.json";
     static final String OLD = "_old";
-    /** Test hook: "before-commit" or "mid-swap" makes the run print a line and sleep there. */
+    static final String MANIFESTS = "_manifests";
+    /**
+     * Test hook: "before-commit" (staged, manifests of the commit deleted, no journal yet) or
+     * "mid-swap" (journal written, first partition swapped) makes the run print a line and sleep there.
+     */
     public static final String PAUSE_PROPERTY = "fwatlas.test.pause";
     public static final String PAUSE_MILLIS_PROPERTY = "fwatlas.test.pauseMillis";
 
@@ -220,7 +247,7 @@ public final class TableStore implements AutoCloseable {
                 if (j == null) {
                     throw new IOException("unreadable journal " + journal + "; inspect it by hand");
                 }
-                swap(runDir, entries(j), false);
+                swap(runDir, entries(j), manifests(j), false);
                 fs.delete(journal, false);
                 log.println("fwatlas scan: finished the interrupted commit of run " + runDir.getName());
             } else {
@@ -256,14 +283,21 @@ public final class TableStore implements AutoCloseable {
     record Entry(String table, String partition, boolean staged) {
     }
 
-    /** Makes the staged partitions of {@code kernels} live; kernels with nothing staged lose their old rows. */
-    public void commit(List<String> kernels) throws IOException {
+    /**
+     * Makes the staged partitions of {@code kernels} live and records their manifests; kernels with
+     * nothing staged lose their old rows, and kernels without a manifest in {@code manifests}
+     * (pruned ones) end with none. See the class comment for the order.
+     */
+    public void commit(List<String> kernels, Map<String, ReleaseManifest> manifests) throws IOException {
         List<Entry> entries = new ArrayList<>();
-        for (String t : Tables.NAMES) {
-            for (String k : kernels) {
-                String part = ExternalCatalogUtils.getPartitionPathString(Tables.PARTITION_COLUMN, k);
+        for (String k : kernels) {
+            String part = partition(k);
+            for (String t : Tables.NAMES) {
                 entries.add(new Entry(t, part, fs.exists(new Path(staging(t), part))));
             }
+        }
+        for (String k : kernels) {
+            deleteManifest(k);
         }
         pause("before-commit");
         ObjectNode j = JSON.createObjectNode();
@@ -272,14 +306,83 @@ public final class TableStore implements AutoCloseable {
         for (Entry e : entries) {
             a.addObject().put("table", e.table()).put("partition", e.partition()).put("staged", e.staged());
         }
+        ArrayNode m = j.putArray("manifests");
+        Map<String, ReleaseManifest> byPartition = new HashMap<>();
+        for (String k : kernels) {
+            ReleaseManifest rm = manifests.get(k);
+            if (rm != null) {
+                m.add(rm.toNode());
+                byPartition.put(partition(k), rm);
+            }
+        }
         writeAtomically(new Path(runDir(), JOURNAL), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(j));
-        swap(runDir(), entries, true);
+        swap(runDir(), entries, byPartition, true);
         fs.delete(new Path(runDir(), JOURNAL), false);
         fs.delete(runDir(), true);
         Path staging = new Path(out, STAGING);
         if (fs.exists(staging) && fs.listStatus(staging).length == 0) {
             fs.delete(staging, false);
         }
+    }
+
+    static String partition(String kernel) {
+        return ExternalCatalogUtils.getPartitionPathString(Tables.PARTITION_COLUMN, kernel);
+    }
+
+    Path manifestPath(String kernel) {
+        return new Path(new Path(out, MANIFESTS), ExternalCatalogUtils.escapePathName(kernel) + ".json");
+    }
+
+    private void deleteManifest(String kernel) throws IOException {
+        Path p = manifestPath(kernel);
+        fs.delete(p, false);
+        if (fs.exists(p)) {
+            throw new IOException("cannot delete " + p);
+        }
+    }
+
+    private void writeManifest(ReleaseManifest m) throws IOException {
+        fs.mkdirs(new Path(out, MANIFESTS));
+        writeAtomically(manifestPath(m.kernel()), m.toJson());
+    }
+
+    /** The manifests of the live partitions, by kernel; unreadable or foreign ones are left out. */
+    public Map<String, ReleaseManifest> manifests() throws IOException {
+        Map<String, ReleaseManifest> found = new TreeMap<>();
+        Path dir = new Path(out, MANIFESTS);
+        if (!fs.exists(dir)) {
+            return found;
+        }
+        for (FileStatus s : fs.listStatus(dir)) {
+            if (!s.isFile() || !s.getPath().getName().endsWith(".json")) {
+                continue; // a .tmp of a write that was cut short
+            }
+            ReleaseManifest m = ReleaseManifest.fromNode(readJson(s.getPath()));
+            // by name: a listed path may be qualified differently from ours (an added port, say)
+            if (m != null && s.getPath().getName().equals(manifestPath(m.kernel()).getName())) {
+                found.put(m.kernel(), m);
+            }
+        }
+        return found;
+    }
+
+    /** Kernels that have a partition in some table or a manifest: what the output holds. */
+    public Set<String> kernels() throws IOException {
+        Set<String> found = new TreeSet<>(manifests().keySet());
+        String prefix = Tables.PARTITION_COLUMN + "=";
+        for (String t : Tables.NAMES) {
+            Path dir = table(t);
+            if (!fs.exists(dir)) {
+                continue;
+            }
+            for (FileStatus s : fs.listStatus(dir)) {
+                String name = s.getPath().getName();
+                if (s.isDirectory() && name.startsWith(prefix)) {
+                    found.add(ExternalCatalogUtils.unescapePathName(name.substring(prefix.length())));
+                }
+            }
+        }
+        return found;
     }
 
     /** After a failed run: drops its staging unless the commit point was passed (then recovery finishes it). */
@@ -293,22 +396,16 @@ public final class TableStore implements AutoCloseable {
         }
     }
 
-    private void swap(Path runDir, List<Entry> entries, boolean hooks) throws IOException {
+    /** Swaps entries in order; a kernel's manifest is written once its last entry is in place. */
+    private void swap(Path runDir, List<Entry> entries, Map<String, ReleaseManifest> manifests, boolean hooks)
+            throws IOException {
         boolean first = true;
-        for (Entry e : entries) {
-            Path target = new Path(new Path(out, e.table()), e.partition());
-            Path staged = new Path(new Path(runDir, e.table()), e.partition());
-            Path old = new Path(new Path(new Path(runDir, OLD), e.table()), e.partition());
-            if (e.staged() && !fs.exists(staged)) {
-                continue; // moved in already
-            }
-            if (fs.exists(target)) {
-                fs.mkdirs(old.getParent());
-                rename(target, old);
-            }
-            if (e.staged()) {
-                fs.mkdirs(target.getParent());
-                rename(staged, target);
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            swapOne(runDir, e);
+            boolean lastOfKernel = i + 1 == entries.size() || !entries.get(i + 1).partition().equals(e.partition());
+            if (lastOfKernel && manifests.containsKey(e.partition())) {
+                writeManifest(manifests.get(e.partition()));
             }
             if (hooks && first) {
                 first = false;
@@ -317,10 +414,39 @@ public final class TableStore implements AutoCloseable {
         }
     }
 
+    private void swapOne(Path runDir, Entry e) throws IOException {
+        Path target = new Path(new Path(out, e.table()), e.partition());
+        Path staged = new Path(new Path(runDir, e.table()), e.partition());
+        Path old = new Path(new Path(new Path(runDir, OLD), e.table()), e.partition());
+        if (e.staged() && !fs.exists(staged)) {
+            return; // moved in already
+        }
+        if (fs.exists(target)) {
+            fs.mkdirs(old.getParent());
+            rename(target, old);
+        }
+        if (e.staged()) {
+            fs.mkdirs(target.getParent());
+            rename(staged, target);
+        }
+    }
+
     private void rename(Path from, Path to) throws IOException {
         if (!fs.rename(from, to)) {
             throw new IOException("rename " + from + " -> " + to + " failed");
         }
+    }
+
+    /** The journal's manifests by partition; a journal of an older version has none. */
+    private static Map<String, ReleaseManifest> manifests(JsonNode j) {
+        Map<String, ReleaseManifest> found = new HashMap<>();
+        for (JsonNode m : j.path("manifests")) {
+            ReleaseManifest rm = ReleaseManifest.fromNode(m);
+            if (rm != null) {
+                found.put(partition(rm.kernel()), rm);
+            }
+        }
+        return found;
     }
 
     private static List<Entry> entries(JsonNode j) {

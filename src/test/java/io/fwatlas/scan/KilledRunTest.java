@@ -3,6 +3,7 @@ package io.fwatlas.scan;
 import static io.fwatlas.scan.ScanTestSupport.rows;
 import static io.fwatlas.scan.ScanTestSupport.scan;
 import static io.fwatlas.scan.ScanTestSupport.snapshot;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KilledRunTest {
     static final String S390 = "5.10.0-30-s390x";
+    static final String ARM = "4.9.0-13-armmp";
     static final List<String> MIRROR = List.of(SampleGenerator.S390, SampleGenerator.ARM);
 
     @TempDir
@@ -80,6 +82,11 @@ class KilledRunTest {
 
     /** Starts the CLI in a child JVM and waits until it reports the pause; the caller kills it. */
     private static Process startPaused(Path out, String pauseAt, List<String> log) throws Exception {
+        return startPaused(pauseAt, log, "-o", out.toString(), changed.getParent().toString());
+    }
+
+    /** Runs {@code scan ARGS} in a child JVM until it reports the pause at {@code pauseAt}. */
+    static Process startPaused(String pauseAt, List<String> log, String... scanArgs) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -92,8 +99,8 @@ class KilledRunTest {
                 "-D" + TableStore.PAUSE_PROPERTY + "=" + pauseAt,
                 "-D" + TableStore.PAUSE_MILLIS_PROPERTY + "=600000",
                 "-Dspark.ui.showConsoleProgress=false",
-                "io.fwatlas.cli.Main", "scan", "--master", "local[2]", "-o", out.toString(),
-                changed.getParent().toString()));
+                "io.fwatlas.cli.Main", "scan", "--master", "local[2]"));
+        cmd.addAll(List.of(scanArgs));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().remove(SparkSetup.CONF_DIR_ENV);
         Process p = pb.start();
@@ -127,12 +134,12 @@ class KilledRunTest {
         return null;
     }
 
-    private static void kill(Process p) throws InterruptedException {
+    static void kill(Process p) throws InterruptedException {
         p.destroyForcibly();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child did not die");
     }
 
-    private static List<String> runDirs(Path out) throws IOException {
+    static List<String> runDirs(Path out) throws IOException {
         Path staging = out.resolve(TableStore.STAGING);
         if (!Files.exists(staging)) {
             return List.of();
@@ -197,6 +204,11 @@ class KilledRunTest {
             }
         });
         assertNotEquals(before, after);
+        assertTablesWithoutQeth(out);
+    }
+
+    /** The tables hold exactly the mirror samples without qeth.ko: what the killed runs were writing. */
+    private static void assertTablesWithoutQeth(Path out) {
         List<List<Object>> want = new ArrayList<>();
         for (List<Object> r : Expected.modules(MIRROR)) {
             if (!r.get(2).equals("kernel/drivers/s390/net/qeth.ko")) {
@@ -212,5 +224,67 @@ class KilledRunTest {
         }
         assertEquals(Expected.sorted(wantInfo), rows(spark, out, "modinfo", Expected.MODINFO_COLUMNS));
         assertEquals(Expected.sorted(Expected.firmware(MIRROR)), rows(spark, out, "firmware", Expected.FIRMWARE_COLUMNS));
+    }
+
+    /** A table of the mirror copy, then qeth.ko removed from the copy: the change the killed runs write. */
+    private static Path[] incrementalSetUp(String name) throws IOException {
+        Path in = tmp.resolve(name + "-in");
+        for (String r : MIRROR) {
+            ScanTestSupport.copyTree(ScanTestSupport.sample(r), in.resolve(Paths.get(r).getFileName().toString()));
+        }
+        Path out = tmp.resolve(name);
+        ScanTestSupport.Run r = scan("-o", out.toString(), in.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.isRegularFile(manifest(out, S390)));
+        Files.delete(in.resolve(S390).resolve("kernel/drivers/s390/net/qeth.ko"));
+        return new Path[] {in, out};
+    }
+
+    private static Path manifest(Path out, String kernel) {
+        return out.resolve(TableStore.MANIFESTS).resolve(kernel + ".json");
+    }
+
+    @Test
+    void killedIncrementalRunBeforeTheCommitPointLeavesNoManifestClaimingTheNewInputs() throws Exception {
+        Path[] io = incrementalSetUp("inc-before-commit");
+        Path in = io[0];
+        Path out = io[1];
+        Map<String, String> before = tables(out);
+        byte[] arm = Files.readAllBytes(manifest(out, ARM));
+
+        Process p = startPaused("before-commit", new ArrayList<>(), "--incremental", "-o", out.toString(),
+                in.toString());
+        kill(p);
+        assertTrue(Files.isDirectory(out.resolve(TableStore.STAGING).resolve(runDirs(out).get(0))
+                .resolve("modules").resolve("kernel=" + S390)), "nothing staged: the kill came too early to test");
+        assertFalse(Files.exists(manifest(out, S390)), "a manifest of the release being replaced survived");
+        assertArrayEquals(arm, Files.readAllBytes(manifest(out, ARM)), "the skipped release's manifest changed");
+        assertEquals(before, tables(out));
+
+        ScanTestSupport.Run r = scan("-o", out.toString(), "--incremental", in.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("releases: 1 unchanged (skipped), 1 rescanned, 0 new, 0 pruned"), r.out());
+        assertTablesWithoutQeth(out);
+        assertTrue(Files.isRegularFile(manifest(out, S390)));
+    }
+
+    @Test
+    void killedIncrementalRunDuringTheSwapGetsItsManifestFromRecovery() throws Exception {
+        Path[] io = incrementalSetUp("inc-mid-swap");
+        Path in = io[0];
+        Path out = io[1];
+
+        Process p = startPaused("mid-swap", new ArrayList<>(), "--incremental", "-o", out.toString(), in.toString());
+        kill(p);
+        assertTrue(Files.exists(out.resolve(TableStore.STAGING).resolve(runDirs(out).get(0))
+                .resolve(TableStore.JOURNAL)), "journal missing: the kill did not land inside the swap");
+        assertFalse(Files.exists(manifest(out, S390)), "a manifest while its partitions are half swapped");
+
+        // Recovery finishes the swap and writes the journal's manifest: nothing is left to read.
+        ScanTestSupport.Run r = scan("-o", out.toString(), "--incremental", in.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("finished the interrupted commit"), r.err());
+        assertTrue(r.out().contains("releases: 2 unchanged (skipped), 0 rescanned, 0 new, 0 pruned"), r.out());
+        assertTablesWithoutQeth(out);
     }
 }

@@ -116,6 +116,22 @@ class ScanCommandTest {
     }
 
     @Test
+    void pruneWithoutIncremental() {
+        assertRefused(2, "--prune needs --incremental", scan("-o", tmp.resolve("out").toString(), "--prune", deb12()));
+        assertRefused(2, "--prune needs --incremental",
+                scan("-o", tmp.resolve("out").toString(), "--prune", "--digest", deb12()));
+        assertFalse(Files.exists(tmp.resolve("out")), "output created for a refused run");
+    }
+
+    @Test
+    void incrementalOptionsTakeNoValue() {
+        ScanTestSupport.Run r = scan("-o", tmp.resolve("out").toString(), "--incremental=maybe", deb12());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("Invalid value for option '--incremental'"), r.err());
+        assertFalse(Files.exists(tmp.resolve("out")), "output created for a refused run");
+    }
+
+    @Test
     void missingOutputOption() {
         ScanTestSupport.Run r = scan(deb12());
         assertEquals(2, r.code());
