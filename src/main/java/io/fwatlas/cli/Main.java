@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The one entry point of every fwatlas command. */
 @Command(name = "fwatlas", mixinStandardHelpOptions = true, version = "fwatlas 0.1.0",
         description = "Firmware atlas of Linux kernel modules.",
-        subcommands = {ModinfoCommand.class, ScanCommand.class, QueryCommand.class})
+        subcommands = {ModinfoCommand.class, ScanCommand.class, QueryCommand.class, ResolveCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

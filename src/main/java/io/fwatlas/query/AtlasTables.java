@@ -110,6 +110,9 @@ public record AtlasTables(SparkSession spark, Path location, Dataset<Row> firmwa
         } catch (IOException e) {
             throw QueryException.usage("cannot read " + dir + ": " + e.getMessage());
         }
-        return spark.read().schema(schema).parquet(dir.toString());
+        // Spark puts partition columns last; keep the documented column order
+        String[] names = schema.fieldNames();
+        return spark.read().schema(schema).parquet(dir.toString())
+                .selectExpr(java.util.Arrays.stream(names).map(n -> "`" + n + "`").toArray(String[]::new));
     }
 }
