@@ -186,4 +186,13 @@ class QueriesTest {
         assertEquals(List.of("firmware | 1 | iwl-b.ucode | 1", "module | 1 | iwlwifi | 1"),
                 rows(Queries.top(firmware, modules, null, "cloud-amd64", 5)));
     }
+
+    @Test
+    void reportChangesBetweenConsecutiveReleasesOfAFlavour() {
+        assertEquals(List.of(
+                "amd64 | " + K10 + " | " + K12 + " | 3 | 1",
+                "amd64 | " + K9 + " | " + K10 + " | 1 | 2"),
+                rows(Report.changes(firmware, modules, 10)));
+        assertEquals(1, rows(Report.changes(firmware, modules, 1)).size());
+    }
 }
