@@ -64,19 +64,25 @@ public final class Resolve {
             }
         } finally {
             store.abandon();  // no journal here, so this removes the staging (and the old table)
+            org.apache.hadoop.fs.Path staging = store.runDir().getParent();
+            if (fs.exists(staging) && fs.listStatus(staging).length == 0) {
+                fs.delete(staging, false);
+            }
         }
     }
 
-    /** (kernel, flavour, status, firmware, modules) of the rows not found, in release order. */
+    /** (kernel, status, firmware, modules, notes) of the rows not found, in release order. */
     public static Dataset<Row> notFound(Dataset<Row> resolved) {
         Dataset<Row> order = Queries.releaseOrder(resolved.sparkSession(),
                 resolved.select("kernel").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
         return resolved.filter(col("status").notEqual(FirmwareResolver.FOUND))
                 .groupBy("kernel", "status", "firmware")
                 .agg(org.apache.spark.sql.functions.sort_array(org.apache.spark.sql.functions.collect_set("module"))
-                        .as("modules"))
+                        .as("modules"),
+                        org.apache.spark.sql.functions.array_distinct(org.apache.spark.sql.functions.flatten(
+                                org.apache.spark.sql.functions.collect_list("notes"))).as("notes"))
                 .join(order, "kernel")
                 .orderBy("seq", "firmware")
-                .select("kernel", "status", "firmware", "modules");
+                .select("kernel", "status", "firmware", "modules", "notes");
     }
 }

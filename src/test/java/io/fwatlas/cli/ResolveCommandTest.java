@@ -50,6 +50,7 @@ class ResolveCommandTest {
         Files.createDirectories(fw.resolve("ath11k"));
         Files.writeString(fw.resolve("iwl-a.ucode.xz"), "x");
         Files.writeString(fw.resolve("ath11k/board.bin.zst"), "x");
+        Files.createSymbolicLink(fw.resolve("iwl-gone.ucode"), Path.of("iwl-old.ucode"));
     }
 
     @AfterAll
@@ -71,6 +72,7 @@ class ResolveCommandTest {
 
     @Test
     void writesTheResolvedTableAndPrintsWhatIsMissing() throws IOException {
+        String dangling = "dangling link " + fw.toRealPath() + "/iwl-gone.ucode";
         for (int i = 0; i < 2; i++) {  // a second run replaces the table, it does not add to it
             Run r = run("resolve", "--table", table.toString(), "--firmware-dir", fw.toString());
             assertEquals(0, r.code(), r.err());
@@ -78,10 +80,10 @@ class ResolveCommandTest {
                     "fwatlas resolve: 6 (kernel, module, firmware) rows: 3 found, 2 missing, 1 glob-no-match; table "
                             + "file:" + table + "/resolved",
                     "not found, per kernel:",
-                    "kernel\tstatus\tfirmware\tmodules",
-                    K1 + "\tmissing\tiwl-gone.ucode\tiwlwifi",
-                    K2 + "\tglob-no-match\tath12k/*\tath11k_pci",
-                    K2 + "\tmissing\tiwl-gone.ucode\tiwlwifi", ""), r.out());
+                    "kernel\tstatus\tfirmware\tmodules\tnotes",
+                    K1 + "\tmissing\tiwl-gone.ucode\tiwlwifi\t" + dangling,
+                    K2 + "\tglob-no-match\tath12k/*\tath11k_pci\t",
+                    K2 + "\tmissing\tiwl-gone.ucode\tiwlwifi\t" + dangling, ""), r.out());
         }
         List<String> got = new ArrayList<>();
         for (Row r : AtlasTables.open(spark, table.toString()).resolved().orderBy("kernel", "firmware")
@@ -97,6 +99,7 @@ class ResolveCommandTest {
                 K1 + " iwl-a.ucode found [" + real + "/iwl-a.ucode.xz]",
                 K1 + " iwl-gone.ucode missing []"), got);
         assertFalse(Files.exists(table.resolve("_lock")));
+        assertFalse(Files.exists(table.resolve("_staging")));
     }
 
     @Test
