@@ -165,4 +165,48 @@ class QueryCommandTest {
         List<Row> history = spark.sql(Files.readString(Paths.get("jobs/queries/history.sql"))).collectAsList();
         assertEquals("[iwlwifi-9000-pu-b0-jf-b0-46.ucode," + K61 + "," + K61 + ",1,0]", history.get(0).toString());
     }
+
+    /**
+     * DuckDB reads the Parquet files as they are (hive partitioning, kernel kept a string) and
+     * every jobs/queries/*.sql gives there exactly the rows it gives in Spark, in the same order.
+     */
+    @Test
+    void sqlFilesGiveTheSameRowsInDuckDb() throws Exception {
+        AtlasTables t = AtlasTables.open(spark, table);
+        t.registerViews();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+                java.sql.Statement st = c.createStatement()) {
+            for (String view : List.of("firmware", "modinfo", "modules")) {
+                st.execute("CREATE VIEW " + view + " AS SELECT * FROM read_parquet('" + table + "/" + view
+                        + "/*/*.parquet', hive_partitioning = true, hive_types = {'kernel': VARCHAR})");
+            }
+            List<Path> files = new ArrayList<>();
+            try (Stream<Path> s = Files.list(Paths.get("jobs/queries"))) {
+                s.filter(p -> p.toString().endsWith(".sql")).sorted().forEach(files::add);
+            }
+            for (Path f : files) {
+                String sql = Files.readString(f);
+                List<String> inSpark = new ArrayList<>();
+                for (Row r : spark.sql(sql).collectAsList()) {
+                    List<String> v = new ArrayList<>();
+                    for (int i = 0; i < r.length(); i++) {
+                        v.add(String.valueOf(r.get(i)));
+                    }
+                    inSpark.add(String.join("|", v));
+                }
+                List<String> inDuck = new ArrayList<>();
+                try (java.sql.ResultSet rs = st.executeQuery(sql)) {
+                    int n = rs.getMetaData().getColumnCount();
+                    while (rs.next()) {
+                        List<String> v = new ArrayList<>();
+                        for (int i = 1; i <= n; i++) {
+                            v.add(String.valueOf(rs.getObject(i)));
+                        }
+                        inDuck.add(String.join("|", v));
+                    }
+                }
+                assertEquals(inSpark, inDuck, f.toString());
+            }
+        }
+    }
 }
