@@ -86,12 +86,6 @@ public record AtlasTables(SparkSession spark, Path location, Dataset<Row> firmwa
         modules.createOrReplaceTempView("modules");
     }
 
-    /** Every kernel of the tables (the modules table has a row for every module of every release). */
-    public List<String> kernels() {
-        return modules.select("kernel").union(firmware.select("kernel")).distinct().as(
-                org.apache.spark.sql.Encoders.STRING()).collectAsList();
-    }
-
     static FileSystem fileSystem(SparkSession spark, Path location) {
         try {
             return location.getFileSystem(spark.sparkContext().hadoopConfiguration());
