@@ -87,6 +87,7 @@ public final class QueryCommand implements Callable<Integer> {
         try {
             if (spark == null) {
                 SparkConf conf = SparkSetup.conf(master, confDir);
+                AtlasTables.check(table, SparkSetup.hadoopConf(conf));
                 conf.set("spark.ui.showConsoleProgress", "false");  // stderr stays for messages
                 conf.set("spark.app.name", "fwatlas-query");
                 spark = SparkSession.builder().config(conf).getOrCreate();

@@ -63,6 +63,7 @@ public final class ReportCommand implements Callable<Integer> {
         try {
             if (spark == null) {
                 SparkConf conf = SparkSetup.conf(master, confDir);
+                AtlasTables.check(table, SparkSetup.hadoopConf(conf));
                 conf.set("spark.ui.showConsoleProgress", "false");
                 conf.set("spark.app.name", "fwatlas-report");
                 spark = SparkSession.builder().config(conf).getOrCreate();

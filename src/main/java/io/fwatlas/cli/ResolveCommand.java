@@ -66,6 +66,7 @@ public final class ResolveCommand implements Callable<Integer> {
         try {
             if (spark == null) {
                 SparkConf conf = SparkSetup.conf(master, confDir);
+                AtlasTables.check(table, SparkSetup.hadoopConf(conf));
                 conf.set("spark.ui.showConsoleProgress", "false");
                 conf.set("spark.app.name", "fwatlas-resolve");
                 spark = SparkSession.builder().config(conf).getOrCreate();

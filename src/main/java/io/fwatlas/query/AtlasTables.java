@@ -38,8 +38,24 @@ public record AtlasTables(SparkSession spark, Path location, Dataset<Row> firmwa
 
     /** Opens the table directory {@code out}; refuses (exit 2) anything that is not an fwatlas table. */
     public static AtlasTables open(SparkSession spark, String out) {
-        Path location = TableStore.location(out);
+        Path location = check(out, spark.sparkContext().hadoopConfiguration());
         FileSystem fs = fileSystem(spark, location);
+        return new AtlasTables(spark, location, read(spark, fs, location, "firmware", FIRMWARE),
+                read(spark, fs, location, "modinfo", MODINFO), read(spark, fs, location, "modules", MODULES));
+    }
+
+    /**
+     * The table's location, once its marker is checked; without Spark, so that commands can
+     * refuse a wrong --table before the seconds a session takes to start.
+     */
+    public static Path check(String out, org.apache.hadoop.conf.Configuration conf) {
+        Path location = TableStore.location(out);
+        FileSystem fs;
+        try {
+            fs = location.getFileSystem(conf);
+        } catch (IOException e) {
+            throw QueryException.usage("cannot open the file system of " + out + ": " + e.getMessage());
+        }
         Path marker = new Path(location, TableStore.MARKER);
         JsonNode m;
         try (InputStream in = fs.open(marker)) {
@@ -62,8 +78,7 @@ public record AtlasTables(SparkSession spark, Path location, Dataset<Row> firmwa
             throw QueryException.usage("table " + out + " has format version " + m.path("version").asText()
                     + "; this fwatlas reads version " + TableStore.FORMAT_VERSION);
         }
-        return new AtlasTables(spark, location, read(spark, fs, location, "firmware", FIRMWARE),
-                read(spark, fs, location, "modinfo", MODINFO), read(spark, fs, location, "modules", MODULES));
+        return location;
     }
 
     /** The {@code resolved} table written by {@code fwatlas resolve}, or null when there is none. */
