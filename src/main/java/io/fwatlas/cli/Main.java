@@ -6,14 +6,15 @@ import picocli.CommandLine.Command;
 /** The one entry point of every fwatlas command. */
 @Command(name = "fwatlas", mixinStandardHelpOptions = true, version = "fwatlas 0.1.0",
         description = "Firmware atlas of Linux kernel modules.",
-        subcommands = {ModinfoCommand.class, ScanCommand.class})
+        subcommands = {ModinfoCommand.class, ScanCommand.class, QueryCommand.class, ResolveCommand.class,
+            ReportCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: modinfo or scan");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: modinfo, scan, query, resolve or report");
     }
 
     public static CommandLine commandLine() {

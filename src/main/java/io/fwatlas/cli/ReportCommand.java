@@ -1,0 +1,106 @@
+package io.fwatlas.cli;
+
+import io.fwatlas.query.AtlasTables;
+import io.fwatlas.query.KernelRelease;
+import io.fwatlas.query.Queries;
+import io.fwatlas.query.QueryException;
+import io.fwatlas.query.Report;
+import io.fwatlas.scan.SparkSetup;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code fwatlas report --table OUT --out report.html}: one self-contained HTML page with the
+ * firmware trend per flavour, the biggest changes and (after resolve) the missing firmware.
+ */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = "Write one self-contained HTML report (opens offline) of the tables.")
+public final class ReportCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-t", "--table"}, required = true, paramLabel = "OUT", description = "Table directory.")
+    String table;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "The HTML file to write.")
+    String outFile;
+
+    @Option(names = "--changes", paramLabel = "N", defaultValue = "20",
+            description = "How many of the biggest changes to list (default ${DEFAULT-VALUE}).")
+    int changes;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default local[*]).")
+    String master;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        String confDir = System.getenv(SparkSetup.CONF_DIR_ENV);
+        SparkSetup.configureLogging(confDir);
+        Path target = Paths.get(outFile).toAbsolutePath();
+        if (Files.isDirectory(target) || !Files.isDirectory(target.getParent())) {
+            err.println("fwatlas report: cannot write " + outFile + ": "
+                    + (Files.isDirectory(target) ? "it is a directory" : "no directory " + target.getParent()));
+            return QueryException.USAGE;
+        }
+        SparkSession existing = SparkSetup.existing();
+        SparkSession spark = existing;
+        try {
+            if (spark == null) {
+                SparkConf conf = SparkSetup.conf(master, confDir);
+                AtlasTables.check(table, SparkSetup.hadoopConf(conf));
+                conf.set("spark.ui.showConsoleProgress", "false");
+                conf.set("spark.app.name", "fwatlas-report");
+                spark = SparkSession.builder().config(conf).getOrCreate();
+            }
+            AtlasTables t = AtlasTables.open(spark, table);
+            List<Row> kernels = Queries.kernels(t.firmware(), t.modules(), null).collectAsList();
+            if (kernels.isEmpty()) {
+                throw QueryException.noMatch("the table holds no kernels");
+            }
+            List<Row> changed = Report.changes(t.firmware(), t.modules(), changes).collectAsList();
+            Dataset<Row> resolved = t.resolved();
+            List<Row> missing = null;
+            if (resolved != null) {
+                missing = new ArrayList<>(Report.missing(resolved).collectAsList());
+                missing.sort((a, b) -> KernelRelease.compare(a.getString(0), b.getString(0)));
+            }
+            String html = Report.html("fwatlas report: " + t.location(), kernels, changed, missing);
+            // write next to the target and rename, so a reader never sees half a page
+            Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+            Files.writeString(tmp, html, StandardCharsets.UTF_8);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            out.println("fwatlas report: " + kernels.size() + " kernels, " + changed.size() + " changes"
+                    + (missing == null ? ", no resolved table" : ", missing firmware of " + missing.size() + " kernels")
+                    + "; wrote " + target);
+            out.flush();
+            return 0;
+        } catch (QueryException e) {
+            err.println("fwatlas report: " + e.getMessage());
+            return e.exitCode();
+        } catch (Exception e) {
+            err.println("fwatlas report: failed: " + ScanCommand.oneLine(e));
+            return 1;
+        } finally {
+            err.flush();
+            if (existing == null && spark != null) {
+                spark.stop();
+            }
+        }
+    }
+}

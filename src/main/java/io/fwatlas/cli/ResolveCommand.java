@@ -1,0 +1,114 @@
+package io.fwatlas.cli;
+
+import io.fwatlas.query.AtlasTables;
+import io.fwatlas.query.FirmwareResolver;
+import io.fwatlas.query.QueryException;
+import io.fwatlas.query.Resolve;
+import io.fwatlas.query.ResultWriter;
+import io.fwatlas.scan.ScanException;
+import io.fwatlas.scan.SparkSetup;
+import io.fwatlas.scan.TableStore;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code fwatlas resolve --table OUT --firmware-dir DIR...}: resolves every firmware row as dracut
+ * would, writes {@code OUT/resolved} and prints what is not found, per kernel. Exit codes: 0
+ * done (missing firmware is a result, not a failure); 2 unusable arguments; 1 failure.
+ */
+@Command(name = "resolve", mixinStandardHelpOptions = true,
+        description = "Resolve every firmware name against firmware directories as dracut does; write OUT/resolved.")
+public final class ResolveCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-t", "--table"}, required = true, paramLabel = "OUT", description = "Table directory.")
+    String table;
+
+    @Option(names = "--firmware-dir", required = true, arity = "1..*", paramLabel = "DIR",
+            description = "Firmware directories (like /lib/firmware), searched in order.")
+    List<String> firmwareDirs = new ArrayList<>();
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default local[*]).")
+    String master;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        String confDir = System.getenv(SparkSetup.CONF_DIR_ENV);
+        SparkSetup.configureLogging(confDir);
+        List<Path> dirs = new ArrayList<>();
+        for (String d : firmwareDirs) {
+            Path p = Paths.get(d);
+            if (!Files.isDirectory(p)) {
+                err.println("fwatlas resolve: firmware directory " + d + " is not a directory");
+                return QueryException.USAGE;
+            }
+            dirs.add(p.toAbsolutePath());
+        }
+        SparkSession existing = SparkSetup.existing();
+        SparkSession spark = existing;
+        try {
+            if (spark == null) {
+                SparkConf conf = SparkSetup.conf(master, confDir);
+                AtlasTables.check(table, SparkSetup.hadoopConf(conf));
+                conf.set("spark.ui.showConsoleProgress", "false");
+                conf.set("spark.app.name", "fwatlas-resolve");
+                spark = SparkSession.builder().config(conf).getOrCreate();
+            }
+            AtlasTables tables = AtlasTables.open(spark, table);
+            Dataset<Row> resolved = Resolve.resolve(tables.firmware(), dirs).cache();
+            try (TableStore store = TableStore.open(table, spark.sparkContext().hadoopConfiguration(), err)) {
+                Resolve.write(resolved, store);
+            }
+            Map<String, Long> byStatus = new TreeMap<>();
+            for (Row r : resolved.groupBy("status").count().collectAsList()) {
+                byStatus.put(r.getString(0), r.getLong(1));
+            }
+            long total = byStatus.values().stream().mapToLong(Long::longValue).sum();
+            out.println("fwatlas resolve: " + total + " (kernel, module, firmware) rows: "
+                    + byStatus.getOrDefault(FirmwareResolver.FOUND, 0L) + " found, "
+                    + byStatus.getOrDefault(FirmwareResolver.MISSING, 0L) + " missing, "
+                    + byStatus.getOrDefault(FirmwareResolver.GLOB_NO_MATCH, 0L) + " glob-no-match; table "
+                    + tables.location() + "/" + AtlasTables.RESOLVED_TABLE);
+            List<Row> notFound = Resolve.notFound(resolved).collectAsList();
+            if (!notFound.isEmpty()) {
+                out.println("not found, per kernel:");
+                ResultWriter.write(Resolve.notFound(resolved).schema().fields(), notFound,
+                        System.console() != null ? ResultWriter.Format.TABLE : ResultWriter.Format.TSV, out);
+            }
+            out.flush();
+            resolved.unpersist();
+            return 0;
+        } catch (QueryException e) {
+            err.println("fwatlas resolve: " + e.getMessage());
+            return e.exitCode();
+        } catch (ScanException e) {
+            err.println("fwatlas resolve: " + e.getMessage());
+            return e.exitCode();
+        } catch (Exception e) {
+            err.println("fwatlas resolve: failed: " + ScanCommand.oneLine(e));
+            return 1;
+        } finally {
+            err.flush();
+            if (existing == null && spark != null) {
+                spark.stop();
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package io.fwatlas.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fwatlas.scan.TableStore;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The tables of one fwatlas output directory, read for queries. Each is read with its schema
+ * given, so a release such as {@code 6.1} stays a string (no partition type inference) and a
+ * table with no partitions yet is an empty Dataset rather than an error.
+ */
+public record AtlasTables(SparkSession spark, Path location, Dataset<Row> firmware, Dataset<Row> modinfo,
+        Dataset<Row> modules) {
+
+    public static final StructType FIRMWARE = StructType.fromDDL(
+            "kernel STRING, module STRING, firmware STRING, builtin BOOLEAN, path STRING");
+    public static final StructType MODINFO = StructType.fromDDL(
+            "kernel STRING, module STRING, path STRING, builtin BOOLEAN, ordinal INT, key STRING, value STRING");
+    public static final StructType MODULES = StructType.fromDDL(
+            "kernel STRING, module STRING, path STRING, builtin BOOLEAN, size BIGINT, compression STRING, "
+                    + "elf_class INT, byte_order STRING, machine STRING, vermagic STRING, vermagic_release STRING, "
+                    + "signed BOOLEAN, status STRING, error_kind STRING, error STRING");
+    public static final StructType RESOLVED = StructType.fromDDL(
+            "kernel STRING, module STRING, firmware STRING, status STRING, files ARRAY<STRING>, notes ARRAY<STRING>");
+    public static final String RESOLVED_TABLE = "resolved";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Opens the table directory {@code out}; refuses (exit 2) anything that is not an fwatlas table. */
+    public static AtlasTables open(SparkSession spark, String out) {
+        Path location = check(out, spark.sparkContext().hadoopConfiguration());
+        FileSystem fs = fileSystem(spark, location);
+        return new AtlasTables(spark, location, read(spark, fs, location, "firmware", FIRMWARE),
+                read(spark, fs, location, "modinfo", MODINFO), read(spark, fs, location, "modules", MODULES));
+    }
+
+    /**
+     * The table's location, once its marker is checked; without Spark, so that commands can
+     * refuse a wrong --table before the seconds a session takes to start.
+     */
+    public static Path check(String out, org.apache.hadoop.conf.Configuration conf) {
+        Path location = TableStore.location(out);
+        FileSystem fs;
+        try {
+            fs = location.getFileSystem(conf);
+        } catch (IOException e) {
+            throw QueryException.usage("cannot open the file system of " + out + ": " + e.getMessage());
+        }
+        Path marker = new Path(location, TableStore.MARKER);
+        JsonNode m;
+        try (InputStream in = fs.open(marker)) {
+            m = JSON.readTree(in);
+        } catch (FileNotFoundException e) {
+            try {
+                throw QueryException.usage(fs.exists(location)
+                        ? "table " + out + " is not an fwatlas table (no " + TableStore.MARKER + ")"
+                        : "table " + out + " does not exist");
+            } catch (IOException io) {
+                throw QueryException.usage("cannot read table " + out + ": " + io.getMessage());
+            }
+        } catch (IOException e) {
+            throw QueryException.usage("cannot read " + marker + ": " + e.getMessage());
+        }
+        if (m == null || !TableStore.FORMAT.equals(m.path("format").asText())) {
+            throw QueryException.usage("table " + out + " has a " + TableStore.MARKER + " that is not an fwatlas marker");
+        }
+        if (m.path("version").asInt(-1) != TableStore.FORMAT_VERSION) {
+            throw QueryException.usage("table " + out + " has format version " + m.path("version").asText()
+                    + "; this fwatlas reads version " + TableStore.FORMAT_VERSION);
+        }
+        return location;
+    }
+
+    /** The {@code resolved} table written by {@code fwatlas resolve}, or null when there is none. */
+    public Dataset<Row> resolved() {
+        FileSystem fs = fileSystem(spark, location);
+        try {
+            if (!fs.exists(new Path(location, RESOLVED_TABLE))) {
+                return null;
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return read(spark, fs, location, RESOLVED_TABLE, RESOLVED);
+    }
+
+    /** Registers the views firmware, modinfo and modules for {@code fwatlas query sql}. */
+    public void registerViews() {
+        firmware.createOrReplaceTempView("firmware");
+        modinfo.createOrReplaceTempView("modinfo");
+        modules.createOrReplaceTempView("modules");
+    }
+
+    static FileSystem fileSystem(SparkSession spark, Path location) {
+        try {
+            return location.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        } catch (IOException e) {
+            throw QueryException.usage("cannot open the file system of " + location + ": " + e.getMessage());
+        }
+    }
+
+    private static Dataset<Row> read(SparkSession spark, FileSystem fs, Path location, String table,
+            StructType schema) {
+        Path dir = new Path(location, table);
+        try {
+            if (!fs.exists(dir)) {
+                return spark.createDataFrame(List.of(), schema);
+            }
+        } catch (IOException e) {
+            throw QueryException.usage("cannot read " + dir + ": " + e.getMessage());
+        }
+        // Spark puts partition columns last; keep the documented column order
+        String[] names = schema.fieldNames();
+        return spark.read().schema(schema).parquet(dir.toString())
+                .selectExpr(java.util.Arrays.stream(names).map(n -> "`" + n + "`").toArray(String[]::new));
+    }
+}

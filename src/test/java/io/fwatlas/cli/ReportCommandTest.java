@@ -1,0 +1,167 @@
+package io.fwatlas.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fwatlas.query.AtlasTables;
+import io.fwatlas.query.TestSpark;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code fwatlas report} over a small written table, and the page in headless Chromium (skipped
+ * when no chromium is installed; $FWATLAS_CHROMIUM names one). The screenshot is kept as
+ * target/report-test/report.png.
+ */
+class ReportCommandTest {
+    static final List<String> KERNELS = List.of("6.1.0-9-amd64", "6.1.0-10-amd64", "6.12.1-amd64",
+            "6.1.0-10-cloud-amd64");
+    @TempDir
+    static Path tmp;
+    static SparkSession spark;
+    static Path table;
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        spark = TestSpark.start();
+        table = tmp.resolve("atlas");
+        Files.createDirectories(table);
+        Files.writeString(table.resolve("_fwatlas.json"), "{\"format\":\"fwatlas-tables\",\"version\":1}");
+        List<Row> fw = new ArrayList<>();
+        List<Row> mods = new ArrayList<>();
+        List<Row> resolved = new ArrayList<>();
+        for (int k = 0; k < KERNELS.size(); k++) {
+            String kernel = KERNELS.get(k);
+            for (int i = 0; i <= k; i++) {  // kernel k declares k+1 firmware names, one module each
+                fw.add(RowFactory.create(kernel, "m" + i, "fw-" + i + ".bin", false, "m" + i + ".ko"));
+                mods.add(RowFactory.create(kernel, "m" + i, "m" + i + ".ko", false, 1L, "none", 64, "little",
+                        "x86_64", "v", kernel, false, "ok", null, null));
+                // fw-0.bin is missing everywhere, and <script> in a name must stay text
+                String status = i == 0 ? "missing" : "found";
+                resolved.add(RowFactory.create(kernel, "m" + i, "fw-" + i + ".bin", status, new String[0],
+                        new String[0]));
+            }
+        }
+        fw.add(RowFactory.create(KERNELS.get(0), "evil", "</script><b>x", false, "evil.ko"));
+        write(fw, AtlasTables.FIRMWARE, "firmware");
+        write(mods, AtlasTables.MODULES, "modules");
+        write(resolved, AtlasTables.RESOLVED, "resolved");
+    }
+
+    static void write(List<Row> rows, org.apache.spark.sql.types.StructType schema, String name) {
+        spark.createDataFrame(rows, schema).write().partitionBy("kernel").parquet(table.resolve(name).toString());
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    static String[] run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return new String[] {String.valueOf(cl.execute(args)), out.toString(), err.toString()};
+    }
+
+    @Test
+    void writesOneSelfContainedPageThatChromiumDraws() throws Exception {
+        Path html = tmp.resolve("report.html");
+        String[] r = run("report", "--table", table.toString(), "--out", html.toString());
+        assertEquals("0", r[0], r[2]);
+        assertEquals("fwatlas report: 4 kernels, 2 changes, missing firmware of 4 kernels; wrote " + html + "\n",
+                r[1]);
+        String page = Files.readString(html);
+        assertTrue(page.contains("Chart.js v4."), "Chart.js is inlined");
+        assertFalse(Pattern.compile("<(script|link|img)[^>]+(src|href)=", Pattern.CASE_INSENSITIVE).matcher(page)
+                .find(), "nothing is loaded from elsewhere");
+        assertFalse(page.contains("</script><b>x"), "a firmware name cannot end the data script");
+
+        String chromium = chromium();
+        Assumptions.assumeTrue(chromium != null, "no chromium installed");
+        Path profile = Files.createDirectories(tmp.resolve("profile"));
+        String dom = chromium(chromium, profile, "--dump-dom", html.toUri().toString());
+        Matcher body = Pattern.compile("<body([^>]*)>").matcher(dom);
+        assertTrue(body.find(), dom);
+        assertTrue(body.group(1).contains("data-fwatlas-status=\"done\""), body.group(1));
+        assertTrue(body.group(1).contains("data-fwatlas-errors=\"\""), body.group(1));
+        // 4 kernels, one point each in each of the two charts
+        assertTrue(body.group(1).contains("data-fwatlas-points=\"8\""), body.group(1));
+        for (String k : KERNELS) {
+            assertTrue(dom.contains("<td>" + k + "</td><td class=\"n\">1</td>"), "missing count of " + k);
+        }
+
+        Path png = Paths.get("target/report-test/report.png").toAbsolutePath();
+        Files.createDirectories(png.getParent());
+        Files.deleteIfExists(png);
+        chromium(chromium, profile, "--hide-scrollbars", "--window-size=1200,1600", "--screenshot=" + png,
+                html.toUri().toString());
+        assertTrue(Files.size(png) > 10_000, "screenshot " + png);
+    }
+
+    @Test
+    void refusesAMissingTableOrDirectory() {
+        String[] r = run("report", "--table", tmp.resolve("none").toString(), "--out", tmp.resolve("x.html").toString());
+        assertEquals("2", r[0]);
+        assertEquals("fwatlas report: table " + tmp.resolve("none") + " does not exist\n", r[2]);
+        r = run("report", "--table", table.toString(), "--out", tmp.resolve("no/such/x.html").toString());
+        assertEquals("2", r[0]);
+        assertEquals("fwatlas report: cannot write " + tmp.resolve("no/such/x.html") + ": no directory "
+                + tmp.resolve("no/such") + "\n", r[2]);
+    }
+
+    static String chromium() {
+        String configured = System.getenv("FWATLAS_CHROMIUM");
+        if (configured != null && !configured.isBlank()) {
+            return configured;
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
+                if (Files.isExecutable(Paths.get(dir, name))) {
+                    return Paths.get(dir, name).toString();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Runs headless Chromium offline with a throw-away profile; returns its stdout. */
+    static String chromium(String exe, Path profile, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(exe, "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
+                "--user-data-dir=" + profile));
+        cmd.addAll(List.of(args));
+        Path stdout = Files.createTempFile(tmp, "chromium", ".out");
+        Process p = new ProcessBuilder(cmd).redirectOutput(stdout.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(90, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("chromium did not finish in 90 s: " + cmd);
+        }
+        assertEquals(0, p.exitValue(), "chromium exit status: " + cmd);
+        return Files.readString(stdout, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,114 @@
+package io.fwatlas.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.fwatlas.query.AtlasTables;
+import io.fwatlas.query.TestSpark;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code fwatlas resolve} over a small written table and a firmware tree made here. */
+class ResolveCommandTest {
+    static final String K1 = "6.1.0-9-amd64";
+    static final String K2 = "6.1.0-10-amd64";
+    @TempDir
+    static Path tmp;
+    static SparkSession spark;
+    static Path table;
+    static Path fw;
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        spark = TestSpark.start();
+        table = tmp.resolve("atlas");
+        Files.createDirectories(table);
+        Files.writeString(table.resolve("_fwatlas.json"), "{\"format\":\"fwatlas-tables\",\"version\":1}");
+        List<Row> rows = List.of(
+                RowFactory.create(K1, "iwlwifi", "iwl-a.ucode", false, "x.ko"),
+                RowFactory.create(K1, "iwlwifi", "iwl-gone.ucode", false, "x.ko"),
+                RowFactory.create(K1, "ath11k_pci", "ath11k/*", false, "y.ko"),
+                RowFactory.create(K2, "iwlwifi", "iwl-a.ucode", false, "x.ko"),
+                RowFactory.create(K2, "iwlwifi", "iwl-gone.ucode", false, "x.ko"),
+                RowFactory.create(K2, "ath11k_pci", "ath12k/*", false, "y.ko"));
+        spark.createDataFrame(rows, AtlasTables.FIRMWARE).write().partitionBy("kernel")
+                .parquet(table.resolve("firmware").toString());
+        fw = tmp.resolve("fw");
+        Files.createDirectories(fw.resolve("ath11k"));
+        Files.writeString(fw.resolve("iwl-a.ucode.xz"), "x");
+        Files.writeString(fw.resolve("ath11k/board.bin.zst"), "x");
+        Files.createSymbolicLink(fw.resolve("iwl-gone.ucode"), Path.of("iwl-old.ucode"));
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return new Run(cl.execute(args), out.toString(), err.toString());
+    }
+
+    @Test
+    void writesTheResolvedTableAndPrintsWhatIsMissing() throws IOException {
+        String dangling = "dangling link " + fw.toRealPath() + "/iwl-gone.ucode";
+        for (int i = 0; i < 2; i++) {  // a second run replaces the table, it does not add to it
+            Run r = run("resolve", "--table", table.toString(), "--firmware-dir", fw.toString());
+            assertEquals(0, r.code(), r.err());
+            assertEquals(String.join("\n",
+                    "fwatlas resolve: 6 (kernel, module, firmware) rows: 3 found, 2 missing, 1 glob-no-match; table "
+                            + "file:" + table + "/resolved",
+                    "not found, per kernel:",
+                    "kernel\tstatus\tfirmware\tmodules\tnotes",
+                    K1 + "\tmissing\tiwl-gone.ucode\tiwlwifi\t" + dangling,
+                    K2 + "\tglob-no-match\tath12k/*\tath11k_pci\t",
+                    K2 + "\tmissing\tiwl-gone.ucode\tiwlwifi\t" + dangling, ""), r.out());
+        }
+        List<String> got = new ArrayList<>();
+        for (Row r : AtlasTables.open(spark, table.toString()).resolved().orderBy("kernel", "firmware")
+                .collectAsList()) {
+            got.add(r.getString(0) + " " + r.getString(2) + " " + r.getString(3) + " " + r.getList(4));
+        }
+        String real = fw.toRealPath().toString();
+        assertEquals(List.of(
+                K2 + " ath12k/* glob-no-match []",
+                K2 + " iwl-a.ucode found [" + real + "/iwl-a.ucode.xz]",
+                K2 + " iwl-gone.ucode missing []",
+                K1 + " ath11k/* found [" + real + "/ath11k/board.bin.zst]",
+                K1 + " iwl-a.ucode found [" + real + "/iwl-a.ucode.xz]",
+                K1 + " iwl-gone.ucode missing []"), got);
+        assertFalse(Files.exists(table.resolve("_lock")));
+        assertFalse(Files.exists(table.resolve("_staging")));
+    }
+
+    @Test
+    void refusesAMissingFirmwareDirectoryOrTable() {
+        Run r = run("resolve", "--table", table.toString(), "--firmware-dir", tmp.resolve("nope").toString());
+        assertEquals(2, r.code());
+        assertEquals("fwatlas resolve: firmware directory " + tmp.resolve("nope") + " is not a directory\n", r.err());
+        r = run("resolve", "--table", tmp.resolve("nothing").toString(), "--firmware-dir", fw.toString());
+        assertEquals(2, r.code());
+        assertEquals("fwatlas resolve: table " + tmp.resolve("nothing") + " does not exist\n", r.err());
+    }
+}
