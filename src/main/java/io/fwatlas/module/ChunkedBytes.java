@@ -28,16 +28,6 @@ final class ChunkedBytes implements ByteSource {
         this.nextSize = Math.max(1, Math.min(firstChunk, MAX_CHUNK));
     }
 
-    /** Bytes decoded elsewhere in one piece (at most {@code limit} of them). */
-    static ChunkedBytes of(byte[] whole, long limit, String what) throws SizeLimitException {
-        ChunkedBytes b = new ChunkedBytes(Math.max(1, whole.length), limit, what);
-        if (whole.length > 0) {
-            b.chunks.add(whole);
-            b.advance(whole.length);
-        }
-        return b;
-    }
-
     /** Reads all of {@code in}; throws as soon as the content would pass the limit. */
     void readAll(InputStream in) throws IOException, SizeLimitException {
         while (true) {

@@ -1,6 +1,5 @@
 package io.fwatlas.module;
 
-import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -33,12 +32,6 @@ final class Decompressor {
             source.readFully(0, in, 0, in.length);
             return NativeXz.decode(in, in.length, limit, XZ_MEMORY_LIMIT_KIB * 1024L);
         }
-        if (format == Compression.ZSTD) {
-            ChunkedBytes whole = zstdOneShot(source, limit);
-            if (whole != null) {
-                return whole;
-            }
-        }
         SourceStream raw = new SourceStream(source.stream());
         long inputSize = source.size();
         try (InputStream in = open(format, new BufferedInputStream(raw, INPUT_BUFFER))) {
@@ -61,36 +54,6 @@ final class Decompressor {
     /** Which xz decoder runs here: the system's liblzma, or XZ for Java where it cannot be loaded. */
     static String xzDecoder() {
         return NativeXz.AVAILABLE ? "liblzma " + NativeXz.VERSION : "xz-java";
-    }
-
-    /**
-     * A zstd module in one native call when its frame states a content size within the limit and
-     * one chunk: about twice as fast as the stream, whose per-read JNI calls and buffer copies
-     * dominate a module-sized frame. Null means "use the stream", which also gives every error
-     * (corrupt data, more frames than the first one's size, a size past the limit) its usual report.
-     */
-    private static ChunkedBytes zstdOneShot(ByteSource source, long limit) throws IOException, SizeLimitException {
-        long size = source.size();
-        if (size > ChunkedBytes.MAX_CHUNK) {
-            return null;
-        }
-        byte[] in = new byte[(int) size];
-        source.readFully(0, in, 0, in.length);
-        long content = Zstd.getFrameContentSize(in);
-        if (content <= 0 || content > limit || content > ChunkedBytes.MAX_CHUNK) {
-            return null;
-        }
-        byte[] out = new byte[(int) content];
-        long n;
-        try {
-            n = Zstd.decompressByteArray(out, 0, out.length, in, 0, in.length);
-        } catch (RuntimeException e) {
-            return null;
-        }
-        if (Zstd.isError(n) || n != content) {
-            return null;
-        }
-        return ChunkedBytes.of(out, limit, "zstd output");
     }
 
     private static InputStream open(Compression format, InputStream in) throws IOException {
