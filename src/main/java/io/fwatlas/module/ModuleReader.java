@@ -33,6 +33,11 @@ public final class ModuleReader implements Serializable {
         return maxSize;
     }
 
+    /** Which xz decoder this JVM uses: "liblzma VERSION", or "xz-java" where liblzma cannot be loaded. */
+    public static String xzDecoder() {
+        return Decompressor.xzDecoder();
+    }
+
     /** Reads a file of the local file system; links are followed, anything but a regular file is refused. */
     public ModuleResult readFile(Path file) {
         return readFile(file, file.toString());

@@ -34,6 +34,8 @@ public record ScanSummary(int kernels, long modules, long builtins, long firmwar
             errorsByKind.forEach((k, n) -> b.append(' ').append(k).append('=').append(n));
             w.println(b);
         }
+        // the driver's decoder: executors of a local run are this JVM; a cluster's may differ
+        w.println("xz decoder: " + io.fwatlas.module.ModuleReader.xzDecoder());
         w.println("tables: " + output + "/{" + String.join(",", Tables.NAMES) + "}");
         w.flush();
     }
