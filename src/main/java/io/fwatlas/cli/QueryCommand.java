@@ -9,7 +9,6 @@ import io.fwatlas.scan.SparkSetup;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
-import org.apache.spark.SparkConf;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -82,16 +81,10 @@ public final class QueryCommand implements Callable<Integer> {
             err.println(name + ": --csv and --json exclude each other");
             return QueryException.USAGE;
         }
-        SparkSession existing = SparkSetup.existing();
-        SparkSession spark = existing;
+        TableSession session = null;
         try {
-            if (spark == null) {
-                SparkConf conf = SparkSetup.conf(master, confDir);
-                AtlasTables.check(table, SparkSetup.hadoopConf(conf));
-                conf.set("spark.ui.showConsoleProgress", "false");  // stderr stays for messages
-                conf.set("spark.app.name", "fwatlas-query");
-                spark = SparkSession.builder().config(conf).getOrCreate();
-            }
+            session = TableSession.open("fwatlas-query", master, table, confDir);
+            SparkSession spark = session.spark;
             AtlasTables tables = AtlasTables.open(spark, table);
             Dataset<Row> result = query.apply(tables);
             java.util.List<Row> rows = result.collectAsList();
@@ -114,8 +107,8 @@ public final class QueryCommand implements Callable<Integer> {
             err.flush();
             return 1;
         } finally {
-            if (existing == null && spark != null) {
-                spark.stop();
+            if (session != null) {
+                session.close();
             }
         }
     }

@@ -15,7 +15,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -58,16 +57,10 @@ public final class ReportCommand implements Callable<Integer> {
                     + (Files.isDirectory(target) ? "it is a directory" : "no directory " + target.getParent()));
             return QueryException.USAGE;
         }
-        SparkSession existing = SparkSetup.existing();
-        SparkSession spark = existing;
+        TableSession session = null;
         try {
-            if (spark == null) {
-                SparkConf conf = SparkSetup.conf(master, confDir);
-                AtlasTables.check(table, SparkSetup.hadoopConf(conf));
-                conf.set("spark.ui.showConsoleProgress", "false");
-                conf.set("spark.app.name", "fwatlas-report");
-                spark = SparkSession.builder().config(conf).getOrCreate();
-            }
+            session = TableSession.open("fwatlas-report", master, table, confDir);
+            SparkSession spark = session.spark;
             AtlasTables t = AtlasTables.open(spark, table);
             List<Row> kernels = Queries.kernels(t.firmware(), t.modules(), null).collectAsList();
             if (kernels.isEmpty()) {
@@ -98,8 +91,8 @@ public final class ReportCommand implements Callable<Integer> {
             return 1;
         } finally {
             err.flush();
-            if (existing == null && spark != null) {
-                spark.stop();
+            if (session != null) {
+                session.close();
             }
         }
     }

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -61,16 +60,10 @@ public final class ResolveCommand implements Callable<Integer> {
             }
             dirs.add(p.toAbsolutePath());
         }
-        SparkSession existing = SparkSetup.existing();
-        SparkSession spark = existing;
+        TableSession session = null;
         try {
-            if (spark == null) {
-                SparkConf conf = SparkSetup.conf(master, confDir);
-                AtlasTables.check(table, SparkSetup.hadoopConf(conf));
-                conf.set("spark.ui.showConsoleProgress", "false");
-                conf.set("spark.app.name", "fwatlas-resolve");
-                spark = SparkSession.builder().config(conf).getOrCreate();
-            }
+            session = TableSession.open("fwatlas-resolve", master, table, confDir);
+            SparkSession spark = session.spark;
             AtlasTables tables = AtlasTables.open(spark, table);
             Dataset<Row> resolved = Resolve.resolve(tables.firmware(), dirs).cache();
             try (TableStore store = TableStore.open(table, spark.sparkContext().hadoopConfiguration(), err)) {
@@ -106,8 +99,8 @@ public final class ResolveCommand implements Callable<Integer> {
             return 1;
         } finally {
             err.flush();
-            if (existing == null && spark != null) {
-                spark.stop();
+            if (session != null) {
+                session.close();
             }
         }
     }
