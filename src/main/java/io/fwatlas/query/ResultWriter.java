@@ -7,6 +7,8 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataType;
@@ -124,31 +126,26 @@ public final class ResultWriter {
         }
     }
 
-    /**
-     * RFC 4180 by hand: Spark's univocity-parsers is no longer maintained and commons-csv is not on
-     * the class path, and the rule is short: quote a field holding a comma, quote, CR or LF, double
-     * its quotes, end records with CRLF.
-     */
+    /** RFC 4180: one header record, fields quoted only when they hold a comma, quote, CR or LF, CRLF endings. */
     private static void csv(StructField[] fields, List<Row> rows, PrintWriter out) {
-        List<String> h = new ArrayList<>();
-        for (StructField f : fields) {
-            h.add(csvField(f.name()));
-        }
-        out.print(String.join(",", h) + "\r\n");
-        for (Row r : rows) {
-            List<String> c = new ArrayList<>();
-            for (int i = 0; i < fields.length; i++) {
-                c.add(csvField(text(r.get(i))));
+        try {
+            CSVPrinter p = new CSVPrinter(out, CSVFormat.RFC4180);
+            List<String> h = new ArrayList<>();
+            for (StructField f : fields) {
+                h.add(f.name());
             }
-            out.print(String.join(",", c) + "\r\n");
+            p.printRecord(h);
+            for (Row r : rows) {
+                List<String> c = new ArrayList<>();
+                for (int i = 0; i < fields.length; i++) {
+                    c.add(text(r.get(i)));
+                }
+                p.printRecord(c);
+            }
+            p.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-    }
-
-    static String csvField(String s) {
-        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\r') < 0 && s.indexOf('\n') < 0) {
-            return s;
-        }
-        return '"' + s.replace("\"", "\"\"") + '"';
     }
 
     private static void json(StructField[] fields, List<Row> rows, PrintWriter out) {
