@@ -1,6 +1,5 @@
 package io.fwatlas.cli;
 
-import io.fwatlas.module.ByteSource;
 import io.fwatlas.module.FileByteSource;
 import io.fwatlas.module.ModinfoStrings;
 import io.fwatlas.module.ModuleException;
