@@ -3,10 +3,13 @@ package io.fwatlas.scan;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.TreeMap;
 
 /**
- * Driver side of stage 2: deals the listed files into balanced bins, one Spark partition each.
+ * Driver side of stage 2: deals the listed files into balanced bins, one Spark task each; every
+ * bin holds files of one kernel, so each task writes into one partition of each table.
  * A file's cost is a fixed per-file charge plus its bytes, weighted up for compressed files,
  * which must be decompressed whole (xz dominates a compressed corpus); plain modules need only a
  * few positioned reads, so for them the per-file charge dominates. Bins are filled
@@ -70,5 +73,45 @@ public final class Packing {
         }
         out.removeIf(List::isEmpty);
         return out;
+    }
+
+    /**
+     * Bins of one kernel each, numbered dearest first (Spark starts tasks in that order, so the
+     * long ones do not come last). {@link #binCount} decides the size of a bin; each kernel gets its
+     * cost's share of bins rounded up (so up to one more bin per kernel), at most one per file.
+     */
+    public static List<Bin> byKernel(List<FileTask> tasks, int minBins, long targetCost) {
+        List<Bin> out = new ArrayList<>();
+        int total = binCount(tasks, minBins, targetCost);
+        if (total == 0) {
+            return out;
+        }
+        Map<String, List<FileTask>> kernels = new TreeMap<>();
+        long all = 0;
+        for (FileTask t : tasks) {
+            kernels.computeIfAbsent(t.kernel(), k -> new ArrayList<>()).add(t);
+            all += cost(t);
+        }
+        long perBin = Math.max(1, (all + total - 1) / total);
+        List<List<FileTask>> bins = new ArrayList<>();
+        for (List<FileTask> files : kernels.values()) {
+            long c = binCost(files);
+            int n = (int) Math.max(1, Math.min(files.size(), (c + perBin - 1) / perBin));
+            bins.addAll(pack(files, n));
+        }
+        Comparator<List<FileTask>> dearest = Comparator.comparingLong(Packing::binCost);
+        bins.sort(dearest.reversed().thenComparing(b -> b.get(0).kernel()).thenComparing(b -> b.get(0).path()));
+        for (List<FileTask> b : bins) {
+            out.add(new Bin(out.size(), b.get(0).kernel(), b));
+        }
+        return out;
+    }
+
+    private static long binCost(List<FileTask> bin) {
+        long c = 0;
+        for (FileTask t : bin) {
+            c += cost(t);
+        }
+        return c;
     }
 }

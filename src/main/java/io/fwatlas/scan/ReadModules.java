@@ -13,78 +13,55 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Deque;
-import java.util.Iterator;
-import java.util.List;
-import java.util.NoSuchElementException;
+import java.util.Comparator;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.Function;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Row;
 import org.apache.spark.util.SerializableConfiguration;
 
 /**
- * Executor side of stage 2: reads every file of a partition's bins and emits {@link ScanRows}.
- * Files are read one at a time as the iterator is pulled, so a partition never holds more than one
- * module's rows. Nothing a file contains can fail the task: every fault becomes an error row.
+ * Executor side of stage 2: reads every file of a {@link Bin} and writes its rows through a
+ * {@link BinWriter} into the run's staging, returning the bin's counts. Files are read one at a
+ * time, so a task holds one module and the writers' buffers. Nothing a file contains can fail the
+ * task: every fault becomes an error row.
  */
-public final class ReadModules implements FlatMapFunction<Iterator<List<FileTask>>, Row> {
+public final class ReadModules implements Function<Bin, BinResult> {
     private static final long serialVersionUID = 1L;
 
     private final ModuleReader reader;
-    /** Null when every release is local. */
     private final Broadcast<SerializableConfiguration> hadoopConf;
+    /** The run's staging directory, a qualified URI. */
+    private final String runDir;
 
-    public ReadModules(long maxModuleSize, Broadcast<SerializableConfiguration> hadoopConf) {
+    public ReadModules(long maxModuleSize, Broadcast<SerializableConfiguration> hadoopConf, String runDir) {
         this.reader = new ModuleReader(maxModuleSize);
         this.hadoopConf = hadoopConf;
+        this.runDir = runDir;
     }
 
     @Override
-    public Iterator<Row> call(Iterator<List<FileTask>> bins) {
-        Configuration conf = hadoopConf == null ? null : hadoopConf.value().value();
-        return new Iterator<>() {
-            private Iterator<FileTask> files = Collections.emptyIterator();
-            private final Deque<Row> ready = new ArrayDeque<>();
-
-            @Override
-            public boolean hasNext() {
-                while (ready.isEmpty()) {
-                    while (!files.hasNext()) {
-                        if (!bins.hasNext()) {
-                            return false;
-                        }
-                        files = bins.next().iterator();
-                    }
-                    ready.addAll(rows(reader, files.next(), conf));
-                }
-                return true;
+    public BinResult call(Bin bin) throws IOException {
+        Configuration conf = hadoopConf.value().value();
+        org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(runDir);
+        TaskContext task = TaskContext.get();
+        String attempt = "attempt-" + (task == null ? 0 : task.taskAttemptId());
+        try (BinWriter out = new BinWriter(TableStore.fileSystem(dir, conf), dir, bin, attempt, conf)) {
+            for (FileTask t : bin.files()) {
+                rows(reader, t, conf, out);
             }
-
-            @Override
-            public Row next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return ready.poll();
-            }
-        };
+            return out.commit();
+        }
     }
 
     /** Every row of one file. */
-    public static List<Row> rows(ModuleReader reader, FileTask t, Configuration conf) {
+    static void rows(ModuleReader reader, FileTask t, Configuration conf, Tables.Sink out) {
         switch (t.kind()) {
-            case LIST_ERROR:
-                return List.of(ScanRows.error(t.kernel(), null, t.path(), false, null, null,
-                        ErrorKind.IO_ERROR.label(), t.path() + ": " + t.problem()));
-            case BUILTIN_MODINFO:
-                return builtinRows(reader.maxSize(), t, conf);
-            default:
-                return ScanRows.of(t.kernel(), readModule(reader, t, conf));
+            case LIST_ERROR -> Tables.error(null, t.path(), false, null, null, ErrorKind.IO_ERROR.label(),
+                    t.path() + ": " + t.problem(), out);
+            case BUILTIN_MODINFO -> builtinRows(reader.maxSize(), t, conf, out);
+            default -> Tables.rows(readModule(reader, t, conf), out);
         }
     }
 
@@ -111,28 +88,27 @@ public final class ReadModules implements FlatMapFunction<Iterator<List<FileTask
                 rel + ": " + message);
     }
 
-    static List<Row> builtinRows(long maxSize, FileTask t, Configuration conf) {
+    static void builtinRows(long maxSize, FileTask t, Configuration conf, Tables.Sink out) {
         byte[] data;
         try {
             data = readWhole(t, conf, maxSize);
         } catch (IOException | RuntimeException e) {
-            return List.of(ScanRows.error(t.kernel(), null, t.path(), true, null, null, ErrorKind.IO_ERROR.label(),
-                    t.path() + ": cannot read: " + ReleaseLister.describe(e)));
+            Tables.error(null, t.path(), true, null, null, ErrorKind.IO_ERROR.label(),
+                    t.path() + ": cannot read: " + ReleaseLister.describe(e), out);
+            return;
         }
         if (data == null) {
-            return List.of(ScanRows.error(t.kernel(), null, t.path(), true, null, null,
-                    ErrorKind.SIZE_LIMIT.label(), t.path() + ": larger than the limit of " + maxSize + " bytes"));
+            Tables.error(null, t.path(), true, null, null, ErrorKind.SIZE_LIMIT.label(),
+                    t.path() + ": larger than the limit of " + maxSize + " bytes", out);
+            return;
         }
         BuiltinModinfo.Result parsed = BuiltinModinfo.parse(t.path(), data);
-        List<Row> out = new ArrayList<>();
-        for (ModuleInfo m : parsed.modules()) {
-            out.addAll(ScanRows.of(t.kernel(), m));
-        }
+        // in module order, as the files of a tree are in path order
+        parsed.modules().stream().sorted(Comparator.comparing(ModuleInfo::name)).forEach(m -> Tables.rows(m, out));
         for (String bad : parsed.rejected()) {
-            out.add(ScanRows.error(t.kernel(), null, t.path(), true, null, null, ScanRows.BAD_BUILTIN_STRING,
-                    t.path() + ": malformed string '" + bad + "' (expected module.key=value)"));
+            Tables.error(null, t.path(), true, null, null, Tables.BAD_BUILTIN_STRING,
+                    t.path() + ": malformed string '" + bad + "' (expected module.key=value)", out);
         }
-        return out;
     }
 
     /** The whole file, or null when it is larger than {@code maxSize}. */

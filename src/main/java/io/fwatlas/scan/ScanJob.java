@@ -1,12 +1,5 @@
 package io.fwatlas.scan;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.countDistinct;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
-
-import io.fwatlas.module.ErrorKind;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -18,24 +11,20 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.SerializableConfiguration;
 import scala.Tuple2;
 
 /**
  * The scan, as driver steps that tests call one by one:
  * stage 1 ({@link #listFiles}) lists each release on an executor; the driver packs the listed
- * files into balanced bins ({@link Packing}); stage 2 ({@link #readRows}) reads the bins in
- * {@code mapPartitions}; {@link #run} persists those rows once, writes the three tables to
- * staging, commits them through {@link TableStore} and summarizes.
+ * files into balanced bins of one kernel each ({@link Packing#byKernel}); stage 2
+ * ({@link #writeBins}) reads each bin in one task, which writes the bin's rows of all three
+ * tables as Parquet files into the run's staging and returns its counts; {@link #run} commits
+ * the staging through {@link TableStore} and sums the counts into the summary. The rows are
+ * made once and written once: no shuffle, no sort, no second pass.
  *
  * <p>Incremental runs: the fingerprint of each release ({@link ReleaseManifest}) is computed on
  * the driver from the stage-1 listing, which already carries sizes and modification times, so a
@@ -62,22 +51,18 @@ public final class ScanJob {
         return jsc.parallelize(releases, releases.size()).flatMap(new ReleaseLister(conf)).collect();
     }
 
-    /** Stage 2: one partition per bin; rows of {@link ScanRows#SCHEMA}. */
-    public static Dataset<Row> readRows(SparkSession spark, List<List<FileTask>> bins, long maxModuleSize,
-                                        Broadcast<SerializableConfiguration> conf) {
+    /** Stage 2: one task per bin, each writing its rows into the staging directory {@code runDir}. */
+    public static List<BinResult> writeBins(SparkSession spark, List<Bin> bins, long maxModuleSize,
+                                            Broadcast<SerializableConfiguration> conf, String runDir) {
+        if (bins.isEmpty()) {
+            return List.of();
+        }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        JavaRDD<Row> rows = jsc.parallelize(bins, Math.max(1, bins.size()))
-                .mapPartitions(new ReadModules(maxModuleSize, conf));
-        return spark.createDataFrame(rows, ScanRows.SCHEMA);
+        return jsc.parallelize(bins, bins.size()).map(new ReadModules(maxModuleSize, conf, runDir)).collect();
     }
 
-    /** Broadcasts the Hadoop configuration when some release is not on the local file system. */
-    static Broadcast<SerializableConfiguration> hadoopConf(SparkSession spark, List<Release> releases,
-                                                          Configuration conf) {
-        boolean remote = releases.stream().anyMatch(r -> !r.local());
-        if (!remote) {
-            return null;
-        }
+    /** The Hadoop configuration for executors: their file systems, for input and for the staging. */
+    static Broadcast<SerializableConfiguration> hadoopConf(SparkSession spark, Configuration conf) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         return jsc.broadcast(new SerializableConfiguration(conf));
     }
@@ -167,7 +152,7 @@ public final class ScanJob {
     /** Lists, plans, reads what changed, writes and commits; the store is opened (and locked) by the caller. */
     public static ScanSummary run(SparkSession spark, Configuration conf, List<Release> releases, TableStore store,
                                   Options o, long startMillis, PrintWriter log) throws IOException {
-        Broadcast<SerializableConfiguration> bconf = hadoopConf(spark, releases, conf);
+        Broadcast<SerializableConfiguration> bconf = hadoopConf(spark, conf);
         long t0 = System.currentTimeMillis();
         List<FileTask> listed = listFiles(spark, releases, bconf);
         Map<String, List<FileTask>> byKernel = new HashMap<>();
@@ -187,106 +172,59 @@ public final class ScanJob {
                     o.maxModuleSize(), digests.get(r.kernel())));
         }
         Plan plan = plan(releases, current, store.manifests(), store.kernels(), o);
-        Set<String> reading = new HashSet<>();
-        plan.scan().forEach(r -> reading.add(r.kernel()));
         List<FileTask> files = new ArrayList<>();
-        for (FileTask f : listed) {
-            if (reading.contains(f.kernel())) {
-                files.add(f);
-            }
-        }
         List<String> kernels = new ArrayList<>();
-        plan.scan().forEach(r -> kernels.add(r.kernel()));
-        kernels.addAll(plan.pruned());
         Map<String, ReleaseManifest> manifests = new HashMap<>();
         for (Release r : plan.scan()) {
+            files.addAll(byKernel.getOrDefault(r.kernel(), List.of()));
+            kernels.add(r.kernel());
             manifests.put(r.kernel(), current.get(r.kernel()));
         }
+        kernels.addAll(plan.pruned());
         int parallelism = spark.sparkContext().defaultParallelism();
-        List<List<FileTask>> bins = Packing.pack(files,
-                Packing.binCount(files, BINS_PER_CORE * parallelism, Packing.TARGET_BIN_COST));
+        List<Bin> bins = Packing.byKernel(files, BINS_PER_CORE * parallelism, Packing.TARGET_BIN_COST);
         log.printf("fwatlas scan: listed %d files of %d releases in %.1f s; %d unchanged, reading %d files of %d "
-                        + "releases in %d partitions%n", listed.size(), releases.size(), (tl - t0) / 1000.0,
+                        + "releases in %d tasks%n", listed.size(), releases.size(), (tl - t0) / 1000.0,
                 plan.skipped().size(), files.size(), plan.scan().size(), bins.size());
         log.flush();
-        if (plan.scan().isEmpty()) {
-            try {
-                if (!kernels.isEmpty()) {
-                    store.commit(kernels, manifests);
-                }
-            } catch (IOException | RuntimeException e) {
-                store.abandon();
-                throw e;
-            }
-            return new ScanSummary(0, 0, 0, 0, 0, Map.of(), plan.counts(), System.currentTimeMillis() - startMillis,
-                    store.output().toString());
-        }
-        JavaSparkContext.fromSparkContext(spark.sparkContext())
-                .setJobDescription("fwatlas: read " + files.size() + " files in " + bins.size() + " bins");
-        Dataset<Row> rows = readRows(spark, bins, o.maxModuleSize(), bconf).persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            int writers = Math.max(1, Math.min(plan.scan().size(), 2 * parallelism));
-            spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(writers));
-            for (String t : Tables.NAMES) {
-                long tw = System.currentTimeMillis();
-                JavaSparkContext.fromSparkContext(spark.sparkContext()).setJobDescription("fwatlas: write " + t);
-                Tables.table(t, rows, writers).write()
-                        .mode(SaveMode.Overwrite)
-                        .partitionBy(Tables.PARTITION_COLUMN)
-                        .parquet(store.staging(t).toString());
-                if (Boolean.getBoolean("fwatlas.timings")) {
-                    log.printf("fwatlas scan: staged %s in %.1f s%n", t, (System.currentTimeMillis() - tw) / 1000.0);
-                }
+            JavaSparkContext.fromSparkContext(spark.sparkContext())
+                    .setJobDescription("fwatlas: read " + files.size() + " files in " + bins.size() + " bins");
+            List<BinResult> results = writeBins(spark, bins, o.maxModuleSize(), bconf, store.runDir().toString());
+            store.discardTasks();
+            if (!bins.isEmpty()) {
+                log.printf("fwatlas scan: read and staged in %.1f s%n", (System.currentTimeMillis() - t0) / 1000.0);
+                log.flush();
             }
-            log.printf("fwatlas scan: read and staged in %.1f s%n", (System.currentTimeMillis() - t0) / 1000.0);
-            log.flush();
-            store.commit(kernels, manifests);
-            return summarize(rows, plan.scan().size(), plan.counts(), System.currentTimeMillis() - startMillis,
+            if (!kernels.isEmpty()) {
+                store.commit(kernels, manifests);
+            }
+            return summarize(results, plan.scan().size(), plan.counts(), System.currentTimeMillis() - startMillis,
                     store.output().toString());
         } catch (IOException | RuntimeException e) {
             store.abandon();
             throw e;
-        } finally {
-            rows.unpersist();
         }
     }
 
-    /** Counts over the read pass's rows, in one aggregation. */
-    public static ScanSummary summarize(Dataset<Row> rows, int kernels, ScanSummary.Releases releases,
+    /** Sums the bins' counts. */
+    public static ScanSummary summarize(List<BinResult> bins, int kernels, ScanSummary.Releases releases,
                                         long elapsedMillis, String output) {
-        Column module = col("kind").equalTo(ScanRows.KIND_MODULE);
-        Column fw = col("kind").equalTo(ScanRows.KIND_ENTRY).and(col("key").equalTo("firmware"));
-        List<String> kinds = new ArrayList<>();
-        for (ErrorKind k : ErrorKind.values()) {
-            kinds.add(k.label());
-        }
-        kinds.add(ScanRows.BAD_BUILTIN_STRING);
-        List<Column> aggs = new ArrayList<>(List.of(
-                count(module.and(col("builtin").equalTo(false))),
-                count(module.and(col("builtin")).and(col("status").equalTo(ScanRows.STATUS_OK))),
-                count(fw),
-                countDistinct(when(fw, col("value")))));
-        for (String k : kinds) {
-            aggs.add(count(col("status").equalTo(ScanRows.STATUS_ERROR).and(col("error_kind").equalTo(k))));
-        }
-        Row c = rows.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first();
+        long modules = 0;
+        long builtins = 0;
+        long firmwareRows = 0;
+        Set<String> firmware = new HashSet<>();
         Map<String, Long> errors = new TreeMap<>();
-        for (int i = 0; i < kinds.size(); i++) {
-            long n = nz(c, 4 + i);
-            if (n > 0) {
-                errors.put(kinds.get(i), n);
-            }
+        Set<String> decoders = new TreeSet<>();
+        for (BinResult b : bins) {
+            modules += b.modules();
+            builtins += b.builtins();
+            firmwareRows += b.firmwareRows();
+            firmware.addAll(b.firmware());
+            b.errorsByKind().forEach((k, n) -> errors.merge(k, n, Long::sum));
+            decoders.add(b.xzDecoder());
         }
-        return new ScanSummary(kernels, nz(c, 0), nz(c, 1), nz(c, 2), nz(c, 3), errors, releases, elapsedMillis,
-                output);
-    }
-
-    /** Rows where {@code condition} holds. */
-    private static Column count(Column condition) {
-        return sum(when(condition, lit(1L)).otherwise(lit(0L)));
-    }
-
-    private static long nz(Row r, int i) {
-        return r.isNullAt(i) ? 0 : ((Number) r.get(i)).longValue();
+        return new ScanSummary(kernels, modules, builtins, firmwareRows, firmware.size(), errors, releases,
+                elapsedMillis, output, List.copyOf(decoders));
     }
 }

@@ -1,6 +1,8 @@
 package io.fwatlas.scan;
 
+import io.fwatlas.module.ModuleReader;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,9 +13,11 @@ import java.util.Map;
  * @param builtins     built-in modules read from modules.builtin.modinfo
  * @param errorsByKind error rows by error_kind, sorted by kind
  * @param releases     what happened to each release
+ * @param xzDecoders   the xz decoders the executors used; empty when nothing was read
  */
 public record ScanSummary(int kernels, long modules, long builtins, long firmwareRows, long distinctFirmware,
-                          Map<String, Long> errorsByKind, Releases releases, long elapsedMillis, String output) {
+                          Map<String, Long> errorsByKind, Releases releases, long elapsedMillis, String output,
+                          List<String> xzDecoders) {
 
     /** Releases skipped as unchanged, read again, read for the first time, and removed by --prune. */
     public record Releases(int skipped, int rescanned, int added, int pruned) {
@@ -34,8 +38,8 @@ public record ScanSummary(int kernels, long modules, long builtins, long firmwar
             errorsByKind.forEach((k, n) -> b.append(' ').append(k).append('=').append(n));
             w.println(b);
         }
-        // the driver's decoder: executors of a local run are this JVM; a cluster's may differ
-        w.println("xz decoder: " + io.fwatlas.module.ModuleReader.xzDecoder());
+        // as the executors reported it; the driver's own when nothing was read
+        w.println("xz decoder: " + (xzDecoders.isEmpty() ? ModuleReader.xzDecoder() : String.join(", ", xzDecoders)));
         w.println("tables: " + output + "/{" + String.join(",", Tables.NAMES) + "}");
         w.flush();
     }

@@ -120,10 +120,7 @@ public final class TableStore implements AutoCloseable {
         Path out = location(output);
         FileSystem fs;
         try {
-            fs = out.getFileSystem(conf);
-            if (fs instanceof LocalFileSystem lfs) {
-                fs = lfs.getRawFileSystem(); // no .crc side files for the small files kept here
-            }
+            fs = fileSystem(out, conf);
         } catch (IOException | RuntimeException e) {
             throw new ScanException(ScanException.FAILURE, "cannot open the file system of output " + output
                     + ": " + e.getMessage(), e);
@@ -143,6 +140,12 @@ public final class TableStore implements AutoCloseable {
             throw e;
         }
         return store;
+    }
+
+    /** The file system of {@code p}; the local one without .crc side files, which nothing here reads. */
+    static FileSystem fileSystem(Path p, Configuration conf) throws IOException {
+        FileSystem fs = p.getFileSystem(conf);
+        return fs instanceof LocalFileSystem lfs ? lfs.getRawFileSystem() : fs;
     }
 
     private void prepare(String output) throws IOException {
@@ -277,6 +280,11 @@ public final class TableStore implements AutoCloseable {
 
     public Path table(String table) {
         return new Path(out, table);
+    }
+
+    /** Removes what failed task attempts left in the staging; the bins' committed files stay. */
+    void discardTasks() throws IOException {
+        fs.delete(new Path(runDir(), BinWriter.TASKS), true);
     }
 
     /** A journal entry: one partition directory of one table, and whether the run staged it. */

@@ -1,16 +1,21 @@
 package io.fwatlas.scan;
 
-import static org.apache.spark.sql.functions.col;
-
+import io.fwatlas.module.ModinfoEntry;
+import io.fwatlas.module.ModuleError;
+import io.fwatlas.module.ModuleInfo;
+import io.fwatlas.module.ModuleResult;
 import java.util.List;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Type.Repetition;
+import org.apache.parquet.schema.Types;
 
 /**
- * The three output tables as projections of the read pass's {@link ScanRows}. Each is
- * repartitioned by kernel and sorted within partitions (kernel first, so the partitioned writer
- * adds no sort of its own), which makes the files of a re-scan hold the same rows in the same order.
+ * The three output tables: their Parquet file schemas and the rows one reader result gives each.
+ * All three are partitioned by {@code kernel}, which lives in the directory name
+ * ({@code kernel=RELEASE}), not in the files. Rows keep the order of the read: files in path
+ * order within a bin, a module's strings in section order.
  */
 public final class Tables {
     public static final String FIRMWARE = "firmware";
@@ -19,50 +24,98 @@ public final class Tables {
     public static final List<String> NAMES = List.of(FIRMWARE, MODINFO, MODULES);
     public static final String PARTITION_COLUMN = "kernel";
 
+    public static final String STATUS_OK = "ok";
+    public static final String STATUS_ERROR = "error";
+    /** error_kind of a string in modules.builtin.modinfo that is not {@code module.key=value}. */
+    public static final String BAD_BUILTIN_STRING = "bad_builtin_string";
+
+    /** One row per {@code firmware=} string, duplicates kept, in section order within a module. */
+    static final MessageType FIRMWARE_SCHEMA = Types.buildMessage()
+            .addField(string("module", Repetition.OPTIONAL))
+            .addField(string("firmware", Repetition.OPTIONAL))
+            .addField(Types.primitive(PrimitiveTypeName.BOOLEAN, Repetition.REQUIRED).named("builtin"))
+            .addField(string("path", Repetition.REQUIRED))
+            .named("firmware");
+
+    /** Every {@code .modinfo} string; ordinal is its index within its module. */
+    static final MessageType MODINFO_SCHEMA = Types.buildMessage()
+            .addField(string("module", Repetition.OPTIONAL))
+            .addField(string("path", Repetition.REQUIRED))
+            .addField(Types.primitive(PrimitiveTypeName.BOOLEAN, Repetition.REQUIRED).named("builtin"))
+            .addField(Types.primitive(PrimitiveTypeName.INT32, Repetition.OPTIONAL).named("ordinal"))
+            .addField(string("key", Repetition.OPTIONAL))
+            .addField(string("value", Repetition.OPTIONAL))
+            .named("modinfo");
+
+    /** One row per module file and per built-in module, failed ones included. */
+    static final MessageType MODULES_SCHEMA = Types.buildMessage()
+            .addField(string("module", Repetition.OPTIONAL))
+            .addField(string("path", Repetition.REQUIRED))
+            .addField(Types.primitive(PrimitiveTypeName.BOOLEAN, Repetition.REQUIRED).named("builtin"))
+            .addField(Types.primitive(PrimitiveTypeName.INT64, Repetition.OPTIONAL).named("size"))
+            .addField(string("compression", Repetition.OPTIONAL))
+            .addField(Types.primitive(PrimitiveTypeName.INT32, Repetition.OPTIONAL).named("elf_class"))
+            .addField(string("byte_order", Repetition.OPTIONAL))
+            .addField(string("machine", Repetition.OPTIONAL))
+            .addField(string("vermagic", Repetition.OPTIONAL))
+            .addField(string("vermagic_release", Repetition.OPTIONAL))
+            .addField(Types.primitive(PrimitiveTypeName.BOOLEAN, Repetition.OPTIONAL).named("signed"))
+            .addField(string("status", Repetition.OPTIONAL))
+            .addField(string("error_kind", Repetition.OPTIONAL))
+            .addField(string("error", Repetition.OPTIONAL))
+            .named("modules");
+
     private Tables() {
     }
 
-    /** One row per {@code firmware=} string, duplicates kept, in section order within a module. */
-    public static Dataset<Row> firmware(Dataset<Row> rows, int partitions) {
-        return rows.filter(col("kind").equalTo(ScanRows.KIND_ENTRY).and(col("key").equalTo("firmware")))
-                .repartition(partitions, col("kernel"))
-                .sortWithinPartitions(col("kernel"), col("path"), col("module"), col("ordinal"))
-                .select(col("kernel"), col("module"), col("value").as("firmware"), col("builtin"), col("path"));
+    private static org.apache.parquet.schema.PrimitiveType string(String name, Repetition r) {
+        return Types.primitive(PrimitiveTypeName.BINARY, r).as(LogicalTypeAnnotation.stringType()).named(name);
     }
 
-    /** Every {@code .modinfo} string; ordinal is its index within its module. */
-    public static Dataset<Row> modinfo(Dataset<Row> rows, int partitions) {
-        return rows.filter(col("kind").equalTo(ScanRows.KIND_ENTRY))
-                .repartition(partitions, col("kernel"))
-                .sortWithinPartitions(col("kernel"), col("path"), col("module"), col("ordinal"))
-                .select(col("kernel"), col("module"), col("path"), col("builtin"), col("ordinal"), col("key"),
-                        col("value"));
+    public static MessageType schema(String table) {
+        return switch (table) {
+            case FIRMWARE -> FIRMWARE_SCHEMA;
+            case MODINFO -> MODINFO_SCHEMA;
+            case MODULES -> MODULES_SCHEMA;
+            default -> throw new IllegalArgumentException("no table " + table);
+        };
     }
 
-    /** One row per module file and per built-in module, failed ones included. */
-    public static Dataset<Row> modules(Dataset<Row> rows, int partitions) {
-        return rows.filter(col("kind").equalTo(ScanRows.KIND_MODULE))
-                .repartition(partitions, col("kernel"))
-                .sortWithinPartitions(col("kernel"), col("path"), col("module"), col("error"))
-                .select(moduleColumns());
+    /** Receives rows table by table, in schema order. */
+    interface Sink {
+        void row(String table, Object[] row);
     }
 
-    static Column[] moduleColumns() {
-        return new Column[] {col("kernel"), col("module"), col("path"), col("builtin"), col("size"),
-            col("compression"), col("elf_class"), col("byte_order"), col("machine"), col("vermagic"),
-            col("vermagic_release"), col("signed"), col("status"), col("error_kind"), col("error")};
-    }
-
-    public static Dataset<Row> table(String name, Dataset<Row> rows, int partitions) {
-        switch (name) {
-            case FIRMWARE:
-                return firmware(rows, partitions);
-            case MODINFO:
-                return modinfo(rows, partitions);
-            case MODULES:
-                return modules(rows, partitions);
-            default:
-                throw new IllegalArgumentException("no table " + name);
+    /** The rows of one reader result: its module row, then its strings and firmware in section order. */
+    static void rows(ModuleResult r, Sink out) {
+        if (r instanceof ModuleInfo m) {
+            boolean b = m.builtin();
+            out.row(MODULES, new Object[] {m.name(), m.path(), b,
+                b ? null : m.size(),
+                b ? null : m.compression().label(),
+                b ? null : m.elfClass(),
+                m.byteOrder(), m.machine(), m.vermagic(), m.vermagicRelease(),
+                b ? null : m.signed(),
+                STATUS_OK, null, null});
+            List<ModinfoEntry> es = m.entries();
+            for (int i = 0; i < es.size(); i++) {
+                ModinfoEntry e = es.get(i);
+                out.row(MODINFO, new Object[] {m.name(), m.path(), b, i, e.key(), e.value()});
+                if ("firmware".equals(e.key())) {
+                    out.row(FIRMWARE, new Object[] {m.name(), e.value(), b, m.path()});
+                }
+            }
+        } else {
+            ModuleError e = (ModuleError) r;
+            error(e.name(), e.path(), e.builtin(), e.builtin() ? null : e.size(),
+                    e.compression() == null ? null : e.compression().label(), e.kind().label(), e.message(), out);
         }
+    }
+
+    /** A failed module file, built-in module or listing: one modules row with status error. */
+    static void error(String module, String path, boolean builtin, Long size, String compression, String errorKind,
+                      String message, Sink out) {
+        out.row(MODULES, new Object[] {module, path, builtin, size, compression, null, null, null, null, null,
+            null, STATUS_ERROR, errorKind, message});
     }
 }

@@ -84,4 +84,39 @@ class PackingTest {
         FileTask xz = new FileTask("k", "/r", true, "a.ko.xz", 1_000_000, -1, FileTask.Kind.MODULE, null);
         assertTrue(Packing.cost(xz) > 4 * Packing.cost(plain) - 4 * Packing.PER_FILE_COST);
     }
+
+    @Test
+    void kernelBinsHoldOneKernelEachAndEveryFileOnce() {
+        List<FileTask> all = tasks(5000, 6);
+        List<Bin> bins = Packing.byKernel(all, 6, Packing.TARGET_BIN_COST);
+        int total = Packing.binCount(all, 6, Packing.TARGET_BIN_COST);
+        // each of the 3 kernels rounds its share up
+        assertTrue(bins.size() >= total && bins.size() <= total + 3, bins.size() + " bins for " + total);
+        Set<FileTask> seen = new HashSet<>();
+        for (int i = 0; i < bins.size(); i++) {
+            Bin b = bins.get(i);
+            assertEquals(i, b.index());
+            b.files().forEach(t -> {
+                assertEquals(b.kernel(), t.kernel());
+                assertTrue(seen.add(t), "twice: " + t);
+            });
+            if (i > 0) {
+                assertTrue(load(bins.get(i - 1).files()) >= load(b.files()), "dearest first");
+            }
+        }
+        assertEquals(new HashSet<>(all), seen);
+    }
+
+    @Test
+    void aSmallKernelGetsItsOwnBinAndABigOneSeveral() {
+        List<FileTask> all = new ArrayList<>(tasks(3000, 7).stream().filter(t -> t.kernel().equals("k0")).toList());
+        all.add(new FileTask("tiny", "/r/tiny", true, "kernel/one.ko", 1000, -1, FileTask.Kind.MODULE, null));
+        List<Bin> bins = Packing.byKernel(all, 6, Packing.TARGET_BIN_COST);
+        assertEquals(1, bins.stream().filter(b -> b.kernel().equals("tiny")).count());
+        assertTrue(bins.stream().filter(b -> b.kernel().equals("k0")).count() >= 5, bins.size() + " bins");
+        List<FileTask> reversed = new ArrayList<>(all);
+        java.util.Collections.reverse(reversed);
+        assertEquals(Packing.byKernel(all, 6, Packing.TARGET_BIN_COST),
+                Packing.byKernel(reversed, 6, Packing.TARGET_BIN_COST), "deterministic");
+    }
 }

@@ -159,7 +159,7 @@ class ScanJobTest {
         want.put(SampleGenerator.DANGLING_PATH + "|" + Expected.moduleName(SampleGenerator.DANGLING_PATH),
                 SampleGenerator.DANGLING_ERROR);
         want.put(Expected.BUILTIN_PATH + "|null", String.join(",", SampleGenerator.rejectedBuiltinStrings().stream()
-                .map(s -> ScanRows.BAD_BUILTIN_STRING).toList()));
+                .map(s -> Tables.BAD_BUILTIN_STRING).toList()));
         assertEquals(want, errors);
         // The second name of e100.ko and the loop back to the release add no rows.
         assertEquals(0, spark.read().parquet(tables.resolve("modules").toString())

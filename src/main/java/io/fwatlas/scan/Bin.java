@@ -1,0 +1,25 @@
+package io.fwatlas.scan;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * One task's work: files of one kernel, in path order. A bin writes one Parquet file per table
+ * into its kernel's staged partition, named by {@code index}, so a retried task replaces exactly
+ * what its failed attempt may have left.
+ */
+public record Bin(int index, String kernel, List<FileTask> files) implements Serializable {
+    public Bin {
+        for (FileTask f : files) {
+            if (!f.kernel().equals(kernel)) {
+                throw new IllegalArgumentException("bin of kernel " + kernel + " holds a file of " + f.kernel());
+            }
+        }
+        files = List.copyOf(files);
+    }
+
+    /** The file name of this bin's part of each table: the same in every run with the same bins. */
+    public String fileName() {
+        return String.format("part-%05d.snappy.parquet", index);
+    }
+}
