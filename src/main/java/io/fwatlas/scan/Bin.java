@@ -4,15 +4,16 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * One task's work: files of one kernel, in path order. A bin writes one Parquet file per table
+ * One task's work: files of one kernel from one input, in path order. A bin writes one Parquet file per table
  * into its kernel's staged partition, named by {@code index}, so a retried task replaces exactly
  * what its failed attempt may have left.
  */
-public record Bin(int index, String kernel, List<FileTask> files) implements Serializable {
+public record Bin(int index, String kernel, String source, List<FileTask> files) implements Serializable {
     public Bin {
         for (FileTask f : files) {
-            if (!f.kernel().equals(kernel)) {
-                throw new IllegalArgumentException("bin of kernel " + kernel + " holds a file of " + f.kernel());
+            if (!f.kernel().equals(kernel) || !f.source().equals(source)) {
+                throw new IllegalArgumentException("bin of kernel " + kernel + " from " + source + " holds a file of "
+                        + f.kernel() + " from " + f.source());
             }
         }
         files = List.copyOf(files);

@@ -88,7 +88,7 @@ public final class Discovery {
                         + out.size() + " releases: " + String.join(", ", names));
             }
             Release only = out.get(0);
-            out = List.of(new Release(kernel, only.root(), only.local()));
+            out = List.of(new Release(kernel, only.root(), only.local(), only.source()));
         }
         return out;
     }
@@ -111,15 +111,15 @@ public final class Discovery {
             throw ScanException.usage("input is not a directory: " + input);
         }
         List<Release> found = new ArrayList<>();
-        search(tree, root, name(root), top, 0, new HashSet<>(), found);
+        search(tree, root, root, name(root), top, 0, new HashSet<>(), found);
         if (found.isEmpty()) {
             throw ScanException.usage("no kernel release found in " + input + ": looked for " + LOOKED_FOR);
         }
         return found;
     }
 
-    private static void search(Tree tree, String dir, String dirName, List<Entry> children, int depth,
-                               Set<Object> visited, List<Release> found) {
+    private static void search(Tree tree, String source, String dir, String dirName, List<Entry> children,
+                               int depth, Set<Object> visited, List<Release> found) {
         try {
             if (!visited.add(tree.key(dir))) {
                 return; // a link loop, or a directory reached twice
@@ -128,7 +128,7 @@ public final class Discovery {
             return;
         }
         if (looksLikeRelease(children)) {
-            found.add(new Release(dirName, dir, tree.local()));
+            found.add(new Release(dirName, dir, tree.local(), source));
             return;
         }
         boolean any = false;
@@ -139,7 +139,7 @@ public final class Discovery {
             }
             for (Entry e : releases) {
                 if (e.dir()) {
-                    found.add(new Release(e.name(), e.location(), tree.local()));
+                    found.add(new Release(e.name(), e.location(), tree.local(), source));
                     any = true;
                 }
             }
@@ -151,7 +151,7 @@ public final class Discovery {
             if (e.dir()) {
                 List<Entry> grand = listQuietly(tree, e.location());
                 if (grand != null) {
-                    search(tree, e.location(), e.name(), grand, depth + 1, visited, found);
+                    search(tree, source, e.location(), e.name(), grand, depth + 1, visited, found);
                 }
             }
         }

@@ -76,7 +76,7 @@ public final class Packing {
     }
 
     /**
-     * Bins of one kernel each, numbered dearest first (Spark starts tasks in that order, so the
+     * Bins of one kernel (and one input) each, numbered dearest first (Spark starts tasks in that order, so the
      * long ones do not come last). {@link #binCount} decides the size of a bin; each kernel gets its
      * cost's share of bins rounded up (so up to one more bin per kernel), at most one per file.
      */
@@ -86,10 +86,11 @@ public final class Packing {
         if (total == 0) {
             return out;
         }
-        Map<String, List<FileTask>> kernels = new TreeMap<>();
+        Map<List<String>, List<FileTask>> kernels = new TreeMap<>(
+                Comparator.<List<String>, String>comparing(k -> k.get(0)).thenComparing(k -> k.get(1)));
         long all = 0;
         for (FileTask t : tasks) {
-            kernels.computeIfAbsent(t.kernel(), k -> new ArrayList<>()).add(t);
+            kernels.computeIfAbsent(List.of(t.kernel(), t.source()), k -> new ArrayList<>()).add(t);
             all += cost(t);
         }
         long perBin = Math.max(1, (all + total - 1) / total);
@@ -102,7 +103,7 @@ public final class Packing {
         Comparator<List<FileTask>> dearest = Comparator.comparingLong(Packing::binCost);
         bins.sort(dearest.reversed().thenComparing(b -> b.get(0).kernel()).thenComparing(b -> b.get(0).path()));
         for (List<FileTask> b : bins) {
-            out.add(new Bin(out.size(), b.get(0).kernel(), b));
+            out.add(new Bin(out.size(), b.get(0).kernel(), b.get(0).source(), b));
         }
         return out;
     }

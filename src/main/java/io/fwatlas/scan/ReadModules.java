@@ -59,9 +59,9 @@ public final class ReadModules implements Function<Bin, BinResult> {
     static void rows(ModuleReader reader, FileTask t, Configuration conf, Tables.Sink out) {
         switch (t.kind()) {
             case LIST_ERROR -> Tables.error(null, t.path(), false, null, null, ErrorKind.IO_ERROR.label(),
-                    t.path() + ": " + t.problem(), out);
+                    t.path() + ": " + t.problem(), t.source(), out);
             case BUILTIN_MODINFO -> builtinRows(reader.maxSize(), t, conf, out);
-            default -> Tables.rows(readModule(reader, t, conf), out);
+            default -> Tables.rows(readModule(reader, t, conf), t.source(), out);
         }
     }
 
@@ -94,20 +94,20 @@ public final class ReadModules implements Function<Bin, BinResult> {
             data = readWhole(t, conf, maxSize);
         } catch (IOException | RuntimeException e) {
             Tables.error(null, t.path(), true, null, null, ErrorKind.IO_ERROR.label(),
-                    t.path() + ": cannot read: " + ReleaseLister.describe(e), out);
+                    t.path() + ": cannot read: " + ReleaseLister.describe(e), t.source(), out);
             return;
         }
         if (data == null) {
             Tables.error(null, t.path(), true, null, null, ErrorKind.SIZE_LIMIT.label(),
-                    t.path() + ": larger than the limit of " + maxSize + " bytes", out);
+                    t.path() + ": larger than the limit of " + maxSize + " bytes", t.source(), out);
             return;
         }
         BuiltinModinfo.Result parsed = BuiltinModinfo.parse(t.path(), data);
         // in module order, as the files of a tree are in path order
-        parsed.modules().stream().sorted(Comparator.comparing(ModuleInfo::name)).forEach(m -> Tables.rows(m, out));
+        parsed.modules().stream().sorted(Comparator.comparing(ModuleInfo::name)).forEach(m -> Tables.rows(m, t.source(), out));
         for (String bad : parsed.rejected()) {
             Tables.error(null, t.path(), true, null, null, Tables.BAD_BUILTIN_STRING,
-                    t.path() + ": malformed string '" + bad + "' (expected module.key=value)", out);
+                    t.path() + ": malformed string '" + bad + "' (expected module.key=value)", t.source(), out);
         }
     }
 

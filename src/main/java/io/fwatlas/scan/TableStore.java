@@ -73,7 +73,7 @@ import org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils;
 public final class TableStore implements AutoCloseable {
     public static final String MARKER = "_fwatlas.json";
     public static final String FORMAT = "fwatlas-tables";
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
     static final String LOCK = "_lock";
     static final String STAGING = "_staging";
     static final String JOURNAL = "_commit.json";

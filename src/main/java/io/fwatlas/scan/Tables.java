@@ -14,7 +14,8 @@ import org.apache.parquet.schema.Types;
 /**
  * The three output tables: their Parquet file schemas and the rows one reader result gives each.
  * All three are partitioned by {@code kernel}, which lives in the directory name
- * ({@code kernel=RELEASE}), not in the files. Rows keep the order of the read: files in path
+ * ({@code kernel=RELEASE}), not in the files. Every row names its {@code source}: the input
+ * (tree root or package file) it was read from. Rows keep the order of the read: files in path
  * order within a bin, a module's strings in section order.
  */
 public final class Tables {
@@ -35,6 +36,7 @@ public final class Tables {
             .addField(string("firmware", Repetition.OPTIONAL))
             .addField(Types.primitive(PrimitiveTypeName.BOOLEAN, Repetition.REQUIRED).named("builtin"))
             .addField(string("path", Repetition.REQUIRED))
+            .addField(string("source", Repetition.REQUIRED))
             .named("firmware");
 
     /** Every {@code .modinfo} string; ordinal is its index within its module. */
@@ -45,6 +47,7 @@ public final class Tables {
             .addField(Types.primitive(PrimitiveTypeName.INT32, Repetition.OPTIONAL).named("ordinal"))
             .addField(string("key", Repetition.OPTIONAL))
             .addField(string("value", Repetition.OPTIONAL))
+            .addField(string("source", Repetition.REQUIRED))
             .named("modinfo");
 
     /** One row per module file and per built-in module, failed ones included. */
@@ -63,6 +66,7 @@ public final class Tables {
             .addField(string("status", Repetition.OPTIONAL))
             .addField(string("error_kind", Repetition.OPTIONAL))
             .addField(string("error", Repetition.OPTIONAL))
+            .addField(string("source", Repetition.REQUIRED))
             .named("modules");
 
     private Tables() {
@@ -87,7 +91,7 @@ public final class Tables {
     }
 
     /** The rows of one reader result: its module row, then its strings and firmware in section order. */
-    static void rows(ModuleResult r, Sink out) {
+    static void rows(ModuleResult r, String source, Sink out) {
         if (r instanceof ModuleInfo m) {
             boolean b = m.builtin();
             out.row(MODULES, new Object[] {m.name(), m.path(), b,
@@ -96,26 +100,27 @@ public final class Tables {
                 b ? null : m.elfClass(),
                 m.byteOrder(), m.machine(), m.vermagic(), m.vermagicRelease(),
                 b ? null : m.signed(),
-                STATUS_OK, null, null});
+                STATUS_OK, null, null, source});
             List<ModinfoEntry> es = m.entries();
             for (int i = 0; i < es.size(); i++) {
                 ModinfoEntry e = es.get(i);
-                out.row(MODINFO, new Object[] {m.name(), m.path(), b, i, e.key(), e.value()});
+                out.row(MODINFO, new Object[] {m.name(), m.path(), b, i, e.key(), e.value(), source});
                 if ("firmware".equals(e.key())) {
-                    out.row(FIRMWARE, new Object[] {m.name(), e.value(), b, m.path()});
+                    out.row(FIRMWARE, new Object[] {m.name(), e.value(), b, m.path(), source});
                 }
             }
         } else {
             ModuleError e = (ModuleError) r;
             error(e.name(), e.path(), e.builtin(), e.builtin() ? null : e.size(),
-                    e.compression() == null ? null : e.compression().label(), e.kind().label(), e.message(), out);
+                    e.compression() == null ? null : e.compression().label(), e.kind().label(), e.message(), source,
+                    out);
         }
     }
 
     /** A failed module file, built-in module or listing: one modules row with status error. */
     static void error(String module, String path, boolean builtin, Long size, String compression, String errorKind,
-                      String message, Sink out) {
+                      String message, String source, Sink out) {
         out.row(MODULES, new Object[] {module, path, builtin, size, compression, null, null, null, null, null,
-            null, STATUS_ERROR, errorKind, message});
+            null, STATUS_ERROR, errorKind, message, source});
     }
 }

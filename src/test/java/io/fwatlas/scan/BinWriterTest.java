@@ -30,7 +30,7 @@ class BinWriterTest {
 
     private static Object[] module(String name, boolean ok) {
         return new Object[] {name, "kernel/" + name + ".ko", false, 10L, "none", 64, "little", "x86_64", null, null,
-            false, ok ? Tables.STATUS_OK : Tables.STATUS_ERROR, ok ? null : "truncated", ok ? null : "cut"};
+            false, ok ? Tables.STATUS_OK : Tables.STATUS_ERROR, ok ? null : "truncated", ok ? null : "cut", "/trees"};
     }
 
     private List<Path> files() throws IOException {
@@ -41,13 +41,13 @@ class BinWriterTest {
 
     @Test
     void commitMovesEachTablesFileIntoItsPartitionAndCounts() throws IOException {
-        Bin bin = new Bin(3, "6.1.0-1-amd64", List.of());
+        Bin bin = new Bin(3, "6.1.0-1-amd64", "/trees", List.of());
         BinResult r;
         try (BinWriter w = writer(bin, "attempt-7")) {
             w.row(Tables.MODULES, module("a", true));
             w.row(Tables.MODULES, module("b", false));
-            w.row(Tables.FIRMWARE, new Object[] {"a", "x.bin", false, "kernel/a.ko"});
-            w.row(Tables.FIRMWARE, new Object[] {"a", "x.bin", false, "kernel/a.ko"});
+            w.row(Tables.FIRMWARE, new Object[] {"a", "x.bin", false, "kernel/a.ko", "/trees"});
+            w.row(Tables.FIRMWARE, new Object[] {"a", "x.bin", false, "kernel/a.ko", "/trees"});
             r = w.commit();
         }
         assertEquals(List.of(Path.of("firmware/kernel=6.1.0-1-amd64/part-00003.snappy.parquet"),
@@ -62,7 +62,7 @@ class BinWriterTest {
 
     @Test
     void aFailedAttemptLeavesNothingAndARetryReplacesACommittedFile() throws IOException {
-        Bin bin = new Bin(0, "k", List.of());
+        Bin bin = new Bin(0, "k", "/trees", List.of());
         try (BinWriter w = writer(bin, "attempt-1")) {
             w.row(Tables.MODULES, module("old", true));
             w.commit();
@@ -85,7 +85,7 @@ class BinWriterTest {
 
     @Test
     void aMissingRequiredValueIsRefused() throws IOException {
-        try (BinWriter w = writer(new Bin(0, "k", List.of()), "attempt-1")) {
+        try (BinWriter w = writer(new Bin(0, "k", "/trees", List.of()), "attempt-1")) {
             Object[] row = module("a", true);
             row[1] = null;
             assertThrows(IllegalArgumentException.class, () -> w.row(Tables.MODULES, row));

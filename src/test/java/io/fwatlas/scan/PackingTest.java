@@ -19,7 +19,7 @@ class PackingTest {
             // A few huge modules among many small ones, as in real trees (amdgpu, i915, nvidia).
             long size = i % 97 == 0 ? 40_000_000L : 5_000 + rnd.nextInt(200_000);
             String ext = i % 2 == 0 ? ".ko.xz" : ".ko";
-            out.add(new FileTask(kernel, "/r/" + kernel, true, "kernel/m" + i + ext, size, -1, FileTask.Kind.MODULE, null));
+            out.add(new FileTask(kernel, "/r/" + kernel, true, "/r/" + kernel, "kernel/m" + i + ext, size, -1, FileTask.Kind.MODULE, null));
         }
         return out;
     }
@@ -80,8 +80,8 @@ class PackingTest {
 
     @Test
     void compressedFilesCostMore() {
-        FileTask plain = new FileTask("k", "/r", true, "a.ko", 1_000_000, -1, FileTask.Kind.MODULE, null);
-        FileTask xz = new FileTask("k", "/r", true, "a.ko.xz", 1_000_000, -1, FileTask.Kind.MODULE, null);
+        FileTask plain = new FileTask("k", "/r", true, "/r", "a.ko", 1_000_000, -1, FileTask.Kind.MODULE, null);
+        FileTask xz = new FileTask("k", "/r", true, "/r", "a.ko.xz", 1_000_000, -1, FileTask.Kind.MODULE, null);
         assertTrue(Packing.cost(xz) > 4 * Packing.cost(plain) - 4 * Packing.PER_FILE_COST);
     }
 
@@ -110,7 +110,7 @@ class PackingTest {
     @Test
     void aSmallKernelGetsItsOwnBinAndABigOneSeveral() {
         List<FileTask> all = new ArrayList<>(tasks(3000, 7).stream().filter(t -> t.kernel().equals("k0")).toList());
-        all.add(new FileTask("tiny", "/r/tiny", true, "kernel/one.ko", 1000, -1, FileTask.Kind.MODULE, null));
+        all.add(new FileTask("tiny", "/r/tiny", true, "/r/tiny", "kernel/one.ko", 1000, -1, FileTask.Kind.MODULE, null));
         List<Bin> bins = Packing.byKernel(all, 6, Packing.TARGET_BIN_COST);
         assertEquals(1, bins.stream().filter(b -> b.kernel().equals("tiny")).count());
         assertTrue(bins.stream().filter(b -> b.kernel().equals("k0")).count() >= 5, bins.size() + " bins");

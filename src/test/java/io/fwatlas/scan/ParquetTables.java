@@ -30,14 +30,16 @@ final class ParquetTables {
                     "module: BINARY (STRING) OPTIONAL",
                     "firmware: BINARY (STRING) OPTIONAL",
                     "builtin: BOOLEAN REQUIRED",
-                    "path: BINARY (STRING) REQUIRED"),
+                    "path: BINARY (STRING) REQUIRED",
+                    "source: BINARY (STRING) REQUIRED"),
             "modinfo", List.of(
                     "module: BINARY (STRING) OPTIONAL",
                     "path: BINARY (STRING) REQUIRED",
                     "builtin: BOOLEAN REQUIRED",
                     "ordinal: INT32 OPTIONAL",
                     "key: BINARY (STRING) OPTIONAL",
-                    "value: BINARY (STRING) OPTIONAL"),
+                    "value: BINARY (STRING) OPTIONAL",
+                    "source: BINARY (STRING) REQUIRED"),
             "modules", List.of(
                     "module: BINARY (STRING) OPTIONAL",
                     "path: BINARY (STRING) REQUIRED",
@@ -52,7 +54,8 @@ final class ParquetTables {
                     "signed: BOOLEAN OPTIONAL",
                     "status: BINARY (STRING) OPTIONAL",
                     "error_kind: BINARY (STRING) OPTIONAL",
-                    "error: BINARY (STRING) OPTIONAL"));
+                    "error: BINARY (STRING) OPTIONAL",
+                    "source: BINARY (STRING) REQUIRED"));
 
     private ParquetTables() {
     }

@@ -7,6 +7,7 @@ import static io.fwatlas.scan.ScanTestSupport.snapshot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fwatlas.fixtures.SampleGenerator;
@@ -202,8 +203,9 @@ class ScanJobTest {
                 for (List<Object> row : f.rows()) {
                     List<Object> withKernel = new ArrayList<>();
                     withKernel.add(f.kernel());
-                    withKernel.addAll(row);
+                    withKernel.addAll(row.subList(0, row.size() - 1));
                     got.add(withKernel);
+                    assertEquals(sourceOf(f.kernel()), row.get(row.size() - 1), t + " source");
                 }
                 if (!t.equals("modules")) {
                     ParquetTables.assertSortedByPath(f, t);
@@ -214,6 +216,32 @@ class ScanJobTest {
                 // Within a module, firmware rows keep section order, duplicates included.
                 assertEquals(byModule(want.get(t)), byModule(got));
             }
+        }
+    }
+
+    /** The input each sample kernel was found under: the scan was given rootfs and mirror. */
+    private static String sourceOf(String kernel) {
+        String release = NORMAL.stream().filter(r -> r.endsWith("/" + kernel)).findFirst().orElseThrow();
+        String input = release.substring(0, release.indexOf('/'));
+        return ScanTestSupport.SAMPLES.resolve(input).toAbsolutePath().normalize().toString();
+    }
+
+    @Test
+    void everyRowNamesTheInputItWasReadFrom() {
+        for (String t : Tables.NAMES) {
+            List<org.apache.spark.sql.Row> pairs = spark.read().parquet(out.resolve(t).toString())
+                    .select("kernel", "source").distinct().collectAsList();
+            Map<String, String> got = new TreeMap<>();
+            pairs.forEach(r -> assertNull(got.put(r.getString(0), r.getString(1)), "two sources"));
+            Map<String, String> want = new TreeMap<>();
+            NORMAL.forEach(r -> {
+                String k = r.substring(r.lastIndexOf('/') + 1);
+                want.put(k, sourceOf(k));
+            });
+            if (t.equals("firmware")) {
+                want.keySet().retainAll(got.keySet()); // a kernel without firmware has no partition here
+            }
+            assertEquals(want, got, t);
         }
     }
 
