@@ -42,7 +42,7 @@ final class CheckedTarInputStream extends TarArchiveInputStream {
             sparseExtension = r[504] != 0;
             return r;
         }
-        if (!TarUtils.verifyCheckSum(r)) {
+        if (!checksumOk(r)) {
             throw new Fault(new CorruptPackageException(meter.what() + ": tar header at byte " + at
                     + " has a wrong checksum"));
         }
@@ -60,6 +60,14 @@ final class CheckedTarInputStream extends TarArchiveInputStream {
         }
         sparseExtension = type == 'S' && r[482] != 0;
         return r;
+    }
+
+    private static boolean checksumOk(byte[] r) {
+        try {
+            return TarUtils.verifyCheckSum(r);
+        } catch (IllegalArgumentException e) {
+            return false; // the checksum field itself is not octal
+        }
     }
 
     private static boolean allZero(byte[] r) {

@@ -48,10 +48,13 @@ final class PackagePass {
     private Meter archiveInput;
     private String archiveKind;
     private String member;
+    /** The size {@link #member}'s header declares. */
+    private long memberSize = -1;
     private long members;
     private long moduleCount;
     private long builtinCount;
     private final SortedSet<String> kernels = new TreeSet<>();
+    private final byte[] scratch = new byte[64 * 1024];
 
     PackagePass(ModuleReader modules, long maxModuleSize, long maxExpanded, String name, long length,
                 PackageVisitor visitor) {
@@ -89,9 +92,8 @@ final class PackagePass {
         } catch (IOException e) {
             fault = classify(e);
         } catch (RuntimeException e) {
-            Fault f = Fault.find(e);
-            fault = f != null ? f.exception() : new CorruptPackageException((archiveKind == null ? "" : archiveKind + ": ")
-                    + "unexpected reader failure: " + e);
+            // commons-compress reports some malformed headers as IllegalArgumentException.
+            fault = classify(e);
         }
         PackageError error = null;
         if (fault != null) {
@@ -107,7 +109,7 @@ final class PackagePass {
     // ---- formats
 
     private void deb(BufferedInputStream buf) throws IOException, PackageException {
-        Meter arInput = new Meter(buf, "ar archive", Long.MAX_VALUE, false);
+        Meter arInput = new Meter(buf, "deb", Long.MAX_VALUE, false);
         active(arInput, "ar");
         ArArchiveInputStream ar = new ArArchiveInputStream(arInput);
         ArArchiveEntry first = ar.getNextEntry();
@@ -116,6 +118,7 @@ final class PackagePass {
                     + "'") + ", expected debian-binary");
         }
         member = first.getName();
+        memberSize = first.getLength();
         if (first.getLength() > 64) {
             throw new CorruptPackageException("debian-binary of " + first.getLength() + " bytes, expected at most 64");
         }
@@ -128,6 +131,7 @@ final class PackagePass {
         boolean data = false;
         for (ArArchiveEntry e; (e = ar.getNextEntry()) != null; ) {
             member = e.getName();
+            memberSize = e.getLength();
             seen.add(member);
             if (!member.startsWith("data.tar")) {
                 continue; // control.tar.*, signatures: the ar reader skips them unread
@@ -141,6 +145,7 @@ final class PackagePass {
                     e.getLength());
             dataTar(content, arName);
             member = arName;
+            memberSize = e.getLength();
             content.drain();
             active(arInput, "ar");
         }
@@ -225,11 +230,11 @@ final class PackagePass {
     private void tarball(BufferedInputStream buf) throws IOException, PackageException {
         Compression c = format.compression();
         if (c == Compression.NONE) {
-            tar(buf, format.label());
+            tar(buf, "tar");
             return;
         }
-        try (DecodedStream d = DecodedStream.open(c, buf, format.label())) {
-            tar(d, format.label());
+        try (DecodedStream d = DecodedStream.open(c, buf, c.label() + " stream")) {
+            tar(d, "tar");
         }
     }
 
@@ -238,7 +243,7 @@ final class PackagePass {
         active(expanded, "tar");
         CheckedTarInputStream tar = new CheckedTarInputStream(expanded);
         // Hard links, symbolic links, directories and devices are not module files of their own.
-        walk(tar, TarArchiveEntry::isFile);
+        walk(tar, e -> e.isFile() && !e.isLink() && !e.isSymbolicLink());
         // To the end of the compressed stream, so that a damaged or cut tail is noticed.
         expanded.drain();
     }
@@ -250,18 +255,21 @@ final class PackagePass {
         for (E e; (e = archive.getNextEntry()) != null; ) {
             members++;
             member = e.getName();
-            if (!regular.test(e)) {
-                continue;
-            }
-            ReleasePath rp = ReleasePath.of(member);
-            if (rp == null) {
-                continue;
-            }
-            if (ModuleNames.isModuleFileName(rp.path())) {
+            memberSize = e.getSize();
+            ReleasePath rp = regular.test(e) ? ReleasePath.of(member) : null;
+            if (rp != null && ModuleNames.isModuleFileName(rp.path())) {
                 module(archive, e.getSize(), rp);
-            } else if (rp.isBuiltinModinfo()) {
+            } else if (rp != null && rp.isBuiltinModinfo()) {
                 builtin(archive, e.getSize(), rp);
             }
+            skipRest(archive);
+        }
+    }
+
+    /** Reads what is left of the current entry into one reused buffer (the readers' own skip allocates as it goes). */
+    private void skipRest(InputStream archive) throws IOException {
+        while (archive.read(scratch, 0, scratch.length) >= 0) {
+            // counted and limited below
         }
     }
 
@@ -301,7 +309,7 @@ final class PackagePass {
             int n;
             try {
                 n = archive.read(b, got, b.length - got);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 if (Fault.find(e) == null && archiveInput.ended()) {
                     n = -1;
                 } else {
@@ -325,19 +333,22 @@ final class PackagePass {
     }
 
     /** An archive reader's own IOException: truncation when its input had run dry, bad structure otherwise. */
-    private PackageException classify(IOException e) {
+    private PackageException classify(Exception e) {
         Fault f = Fault.find(e);
         if (f != null) {
             return f.exception();
         }
-        if (archiveInput != null && archiveInput.ended()) {
-            return new TruncatedPackageException(archiveInput.what() + ": " + archiveKind + " archive ends early ("
-                    + e.getMessage() + ")", -1, archiveInput.position());
+        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (archiveInput == null) {
+            return new CorruptPackageException("unexpected reader failure at byte " + raw.position() + ": " + e);
         }
-        String where = archiveInput == null ? "" : archiveInput.what() + ": ";
-        return new CorruptPackageException(where + (archiveKind == null ? "" : archiveKind + " ")
-                + "archive is malformed at byte " + (archiveInput == null ? raw.position() : archiveInput.position())
-                + ": " + e.getMessage());
+        if (archiveInput.ended()) {
+            String declared = memberSize < 0 ? "" : ", the last entry declaring " + memberSize + " bytes";
+            return new TruncatedPackageException(archiveInput.what() + ": " + archiveKind + " archive (" + why + declared
+                    + ")", -1, archiveInput.position());
+        }
+        return new CorruptPackageException(archiveInput.what() + ": " + archiveKind + " archive is malformed at byte "
+                + archiveInput.position() + ": " + why);
     }
 
     private static byte[] peek(BufferedInputStream in, int n) throws IOException {
