@@ -11,7 +11,9 @@ public enum ErrorKind {
     NO_MODINFO,
     CORRUPT_COMPRESSED,
     SIZE_LIMIT,
-    IO_ERROR;
+    IO_ERROR,
+    /** A package (.deb, .rpm, tarball) whose archive structure is malformed, lying or unsupported. */
+    BAD_PACKAGE;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);
