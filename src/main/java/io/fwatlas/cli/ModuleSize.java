@@ -13,6 +13,26 @@ final class ModuleSize {
 
     /** The size in bytes; an {@link IllegalArgumentException} with a one-line message otherwise. */
     static long parse(String s) {
+        long bytes = bytes(OPTION, s);
+        if (bytes < 64) {
+            throw new IllegalArgumentException(OPTION + " " + s + " is below 64 bytes, too small for any ELF header");
+        }
+        if (bytes > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException(OPTION + " " + s + " exceeds the 2 GiB a module can be held in");
+        }
+        return bytes;
+    }
+
+    /** A positive size given to {@code option}, without the module bounds. */
+    static long parse(String option, String s) {
+        long bytes = bytes(option, s);
+        if (bytes < 1) {
+            throw new IllegalArgumentException(option + " " + s + " must be at least 1 byte");
+        }
+        return bytes;
+    }
+
+    private static long bytes(String option, String s) {
         String t = s.strip().toUpperCase(Locale.ROOT);
         long unit = 1;
         outer:
@@ -32,18 +52,11 @@ final class ModuleSize {
         try {
             n = Long.parseLong(t);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(OPTION + " '" + s + "' is not a size in bytes (e.g. 536870912 or 512MiB)");
+            throw new IllegalArgumentException(option + " '" + s + "' is not a size in bytes (e.g. 536870912 or 512MiB)");
         }
         if (n < 0 || n > Long.MAX_VALUE / unit) {
-            throw new IllegalArgumentException(OPTION + " '" + s + "' is out of range");
+            throw new IllegalArgumentException(option + " '" + s + "' is out of range");
         }
-        long bytes = n * unit;
-        if (bytes < 64) {
-            throw new IllegalArgumentException(OPTION + " " + s + " is below 64 bytes, too small for any ELF header");
-        }
-        if (bytes > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException(OPTION + " " + s + " exceeds the 2 GiB a module can be held in");
-        }
-        return bytes;
+        return n * unit;
     }
 }

@@ -20,8 +20,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code fwatlas scan -o OUT INPUT...}: finds the kernel releases under the inputs, reads every
- * module on Spark executors and writes the firmware, modinfo and modules tables under OUT.
+ * {@code fwatlas scan -o OUT INPUT...}: finds the kernel releases and package files (.deb, .rpm,
+ * tarballs) under the inputs, reads every module on Spark executors and writes the firmware, modinfo and modules tables under OUT.
  * {@code --incremental} skips releases whose manifest matches; {@code --prune} (only with it)
  * removes kernels no input holds; {@code --digest} records content digests (on any run, so a
  * later incremental run can compare them) and compares them when incremental.
@@ -50,8 +50,12 @@ public final class ScanCommand implements Callable<Integer> {
             description = "Most bytes a module may decompress to (suffixes KiB, MiB, GiB). Default: ${DEFAULT-VALUE}.")
     String maxModuleSize;
 
+    @Option(names = "--max-package-expansion", paramLabel = "BYTES", defaultValue = "16GiB",
+            description = "Most bytes one package's archive may decompress to in total. Default: ${DEFAULT-VALUE}.")
+    String maxPackageExpansion;
+
     @Option(names = "--incremental",
-            description = "Skip releases whose inputs are unchanged since their partitions were written.")
+            description = "Skip releases and packages whose inputs are unchanged since their partitions were written.")
     boolean incremental;
 
     @Option(names = "--prune",
@@ -63,7 +67,8 @@ public final class ScanCommand implements Callable<Integer> {
     boolean digest;
 
     @Parameters(arity = "1..*", paramLabel = "INPUT",
-            description = "Release directory, directory of releases, or tree with lib/modules/<release>/.")
+            description = "Release directory, directory of releases, tree with lib/modules/<release>/, package file "
+                    + "(.deb, .rpm, .tar, .tar.xz, .tar.zst, .tar.gz) or directory of packages.")
     List<String> inputs = new ArrayList<>();
 
     @Override
@@ -76,8 +81,14 @@ public final class ScanCommand implements Callable<Integer> {
         SparkSetup.configureLogging(confDir);
         try {
             long maxSize;
+            long maxExpansion;
             try {
                 maxSize = ModuleSize.parse(maxModuleSize);
+            } catch (IllegalArgumentException e) {
+                throw ScanException.usage(e.getMessage());
+            }
+            try {
+                maxExpansion = ModuleSize.parse("--max-package-expansion", maxPackageExpansion);
             } catch (IllegalArgumentException e) {
                 throw ScanException.usage(e.getMessage());
             }
@@ -91,10 +102,12 @@ public final class ScanCommand implements Callable<Integer> {
             }
             SparkConf conf = SparkSetup.conf(master, confDir);
             Configuration hadoop = SparkSetup.hadoopConf(conf);
-            List<Release> releases = Discovery.find(inputs, kernel, hadoop);
+            Discovery.Found found = Discovery.findAll(inputs, kernel, hadoop);
+            List<Release> releases = found.releases();
             try (TableStore store = TableStore.open(output, hadoop, err)) {
                 out.println("fwatlas scan: " + releases.size() + " releases: "
-                        + String.join(", ", releases.stream().map(Release::kernel).toList()));
+                        + String.join(", ", releases.stream().map(Release::kernel).toList())
+                        + (found.packages().isEmpty() ? "" : "; " + found.packages().size() + " packages"));
                 out.flush();
                 SparkSession existing = SparkSetup.existing();
                 SparkSession spark = existing;
@@ -104,8 +117,8 @@ public final class ScanCommand implements Callable<Integer> {
                     err.println("fwatlas scan: a Spark session is already running; --master " + master + " ignored");
                 }
                 try {
-                    ScanSummary s = ScanJob.run(spark, hadoop, releases, store,
-                            new ScanJob.Options(maxSize, incremental, prune, digest), start, err);
+                    ScanSummary s = ScanJob.run(spark, hadoop, releases, found.packages(), store,
+                            new ScanJob.Options(maxSize, incremental, prune, digest, maxExpansion), start, err);
                     s.print(out);
                 } finally {
                     if (existing == null) {

@@ -23,13 +23,14 @@ public record AtlasTables(SparkSession spark, Path location, Dataset<Row> firmwa
         Dataset<Row> modules) {
 
     public static final StructType FIRMWARE = StructType.fromDDL(
-            "kernel STRING, module STRING, firmware STRING, builtin BOOLEAN, path STRING");
+            "kernel STRING, module STRING, firmware STRING, builtin BOOLEAN, path STRING, source STRING");
     public static final StructType MODINFO = StructType.fromDDL(
-            "kernel STRING, module STRING, path STRING, builtin BOOLEAN, ordinal INT, key STRING, value STRING");
+            "kernel STRING, module STRING, path STRING, builtin BOOLEAN, ordinal INT, key STRING, value STRING, "
+                    + "source STRING");
     public static final StructType MODULES = StructType.fromDDL(
             "kernel STRING, module STRING, path STRING, builtin BOOLEAN, size BIGINT, compression STRING, "
                     + "elf_class INT, byte_order STRING, machine STRING, vermagic STRING, vermagic_release STRING, "
-                    + "signed BOOLEAN, status STRING, error_kind STRING, error STRING");
+                    + "signed BOOLEAN, status STRING, error_kind STRING, error STRING, source STRING");
     public static final StructType RESOLVED = StructType.fromDDL(
             "kernel STRING, module STRING, firmware STRING, status STRING, files ARRAY<STRING>, notes ARRAY<STRING>");
     public static final String RESOLVED_TABLE = "resolved";

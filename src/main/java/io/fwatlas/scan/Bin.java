@@ -1,6 +1,5 @@
 package io.fwatlas.scan;
 
-import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -8,7 +7,7 @@ import java.util.List;
  * into its kernel's staged partition, named by {@code index}, so a retried task replaces exactly
  * what its failed attempt may have left.
  */
-public record Bin(int index, String kernel, String source, List<FileTask> files) implements Serializable {
+public record Bin(int index, String kernel, String source, List<FileTask> files) implements Work {
     public Bin {
         for (FileTask f : files) {
             if (!f.kernel().equals(kernel) || !f.source().equals(source)) {
@@ -21,6 +20,10 @@ public record Bin(int index, String kernel, String source, List<FileTask> files)
 
     /** The file name of this bin's part of each table: the same in every run with the same bins. */
     public String fileName() {
+        return fileName(index);
+    }
+
+    static String fileName(int index) {
         return String.format("part-%05d.snappy.parquet", index);
     }
 }

@@ -25,7 +25,8 @@ final class BinWriter implements Tables.Sink, AutoCloseable {
     private final FileSystem fs;
     private final Path runDir;
     private final Path attemptDir;
-    private final Bin bin;
+    private final int index;
+    private final String kernel;
     private final Configuration conf;
     private final Map<String, ParquetWriter<Object[]>> open = new HashMap<>();
 
@@ -36,10 +37,16 @@ final class BinWriter implements Tables.Sink, AutoCloseable {
     private final Map<String, Long> errors = new TreeMap<>();
 
     BinWriter(FileSystem fs, Path runDir, Bin bin, String attempt, Configuration conf) {
+        this(fs, runDir, bin.index(), bin.kernel(), attempt, conf);
+    }
+
+    /** The files of task {@code index} in the partition of {@code kernel}. */
+    BinWriter(FileSystem fs, Path runDir, int index, String kernel, String attempt, Configuration conf) {
         this.fs = fs;
         this.runDir = runDir;
-        this.attemptDir = new Path(new Path(runDir, TASKS), attempt);
-        this.bin = bin;
+        this.attemptDir = new Path(new Path(new Path(runDir, TASKS), attempt), TableStore.partition(kernel));
+        this.index = index;
+        this.kernel = kernel;
         this.conf = conf;
     }
 
@@ -54,7 +61,7 @@ final class BinWriter implements Tables.Sink, AutoCloseable {
             }
             w.write(row);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot write " + table + " of bin " + bin.index() + ": "
+            throw new java.io.UncheckedIOException("cannot write " + table + " of task " + index + ": "
                     + e.getMessage(), e);
         }
     }
@@ -87,10 +94,10 @@ final class BinWriter implements Tables.Sink, AutoCloseable {
     BinResult commit() throws IOException {
         Set<String> tables = new HashSet<>(open.keySet());
         closeAll();
-        String partition = TableStore.partition(bin.kernel());
+        String partition = TableStore.partition(kernel);
         for (String t : tables) {
             Path dir = new Path(new Path(runDir, t), partition);
-            Path target = new Path(dir, bin.fileName());
+            Path target = new Path(dir, Bin.fileName(index));
             fs.mkdirs(dir);
             fs.delete(target, false);
             if (!fs.rename(temp(t), target)) {
@@ -98,7 +105,7 @@ final class BinWriter implements Tables.Sink, AutoCloseable {
             }
         }
         fs.delete(attemptDir, true);
-        return new BinResult(bin.index(), bin.kernel(), modules, builtins, firmwareRows, firmware, errors, tables,
+        return new BinResult(index, kernel, modules, builtins, firmwareRows, firmware, errors, tables,
                 ModuleReader.xzDecoder());
     }
 

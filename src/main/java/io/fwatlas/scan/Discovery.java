@@ -32,11 +32,19 @@ import io.fwatlas.module.ModuleNames;
  */
 public final class Discovery {
     static final int MAX_DEPTH = 4;
-    static final String LOOKED_FOR = "lib/modules/<release>/, usr/lib/modules/<release>/, or a directory holding "
-            + "kernel/, modules.* files or *.ko, *.ko.xz, *.ko.zst, *.ko.gz files";
+    static final String LOOKED_FOR = "lib/modules/<release>/, usr/lib/modules/<release>/, a directory holding "
+            + "kernel/, modules.* files or *.ko, *.ko.xz, *.ko.zst, *.ko.gz files, or package files "
+            + "(.deb, .rpm, .tar, .tar.xz, .tar.zst, .tar.gz)";
     private static final Pattern KERNEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+~-]*");
 
     private Discovery() {
+    }
+
+    /** What the inputs hold: release trees and package files, each in input order. */
+    public record Found(List<Release> releases, List<PackageInput> packages) {
+        public boolean isEmpty() {
+            return releases.isEmpty() && packages.isEmpty();
+        }
     }
 
     /** A child of a directory: name, location and whether it is a directory (links followed). */
@@ -51,11 +59,27 @@ public final class Discovery {
         /** An identity for loop detection. */
         Object key(String location) throws IOException;
 
+        /** A file as a package input (size and modification time). */
+        PackageInput packageAt(String location) throws IOException;
+
         boolean local();
     }
 
     /** Releases of every input, in input order; refuses inputs that are missing or hold no release. */
     public static List<Release> find(List<String> inputs, String kernel, Configuration conf) {
+        Found f = findAll(inputs, kernel, conf);
+        if (!f.packages().isEmpty()) {
+            throw ScanException.usage("the inputs hold package files (" + f.packages().get(0).location()
+                    + "); this command reads trees only");
+        }
+        return f.releases();
+    }
+
+    /**
+     * Releases and packages of every input, in input order; refuses inputs that are missing or hold
+     * neither. A package file may be an input itself, or lie in a directory the search visits.
+     */
+    public static Found findAll(List<String> inputs, String kernel, Configuration conf) {
         if (inputs.isEmpty()) {
             throw ScanException.usage("no INPUT given: name at least one kernel tree");
         }
@@ -65,8 +89,11 @@ public final class Discovery {
         }
         Map<String, Release> byKernel = new LinkedHashMap<>();
         Map<String, String> realRoots = new LinkedHashMap<>();
+        Map<String, PackageInput> packages = new LinkedHashMap<>();
         for (String input : inputs) {
-            for (Release r : findOne(input, conf)) {
+            Found one = findOne(input, conf);
+            one.packages().forEach(p -> packages.putIfAbsent(p.location(), p));
+            for (Release r : one.releases()) {
                 String real = realLocation(r);
                 Release seen = byKernel.get(r.kernel());
                 if (seen != null) {
@@ -81,6 +108,10 @@ public final class Discovery {
             }
         }
         List<Release> out = new ArrayList<>(byKernel.values());
+        if (kernel != null && !packages.isEmpty()) {
+            throw ScanException.usage("--kernel names a single tree, but the inputs hold package files, which name "
+                    + "their releases themselves (" + packages.keySet().iterator().next() + ")");
+        }
         if (kernel != null) {
             if (out.size() != 1) {
                 List<String> names = new ArrayList<>(byKernel.keySet());
@@ -90,11 +121,11 @@ public final class Discovery {
             Release only = out.get(0);
             out = List.of(new Release(kernel, only.root(), only.local(), only.source()));
         }
-        return out;
+        return new Found(out, List.copyOf(packages.values()));
     }
 
-    /** Releases under one input. */
-    public static List<Release> findOne(String input, Configuration conf) {
+    /** Releases and packages under one input. */
+    public static Found findOne(String input, Configuration conf) {
         Tree tree = treeFor(input, conf);
         String root = rootOf(input);
         List<Entry> top;
@@ -108,18 +139,27 @@ public final class Discovery {
             throw ScanException.usage("input not readable: " + input + " (" + e.getMessage() + ")");
         }
         if (top == null) {
-            throw ScanException.usage("input is not a directory: " + input);
+            if (!PackageInput.isPackageName(name(root))) {
+                throw ScanException.usage("input is neither a directory nor a package file (" + String.join(", ",
+                        PackageInput.SUFFIXES) + "): " + input);
+            }
+            try {
+                return new Found(List.of(), List.of(tree.packageAt(root)));
+            } catch (IOException e) {
+                throw ScanException.usage("input not readable: " + input + " (" + e.getMessage() + ")");
+            }
         }
         List<Release> found = new ArrayList<>();
-        search(tree, root, root, name(root), top, 0, new HashSet<>(), found);
-        if (found.isEmpty()) {
+        List<PackageInput> packages = new ArrayList<>();
+        search(tree, root, root, name(root), top, 0, new HashSet<>(), found, packages);
+        if (found.isEmpty() && packages.isEmpty()) {
             throw ScanException.usage("no kernel release found in " + input + ": looked for " + LOOKED_FOR);
         }
-        return found;
+        return new Found(found, packages);
     }
 
     private static void search(Tree tree, String source, String dir, String dirName, List<Entry> children,
-                               int depth, Set<Object> visited, List<Release> found) {
+                               int depth, Set<Object> visited, List<Release> found, List<PackageInput> packages) {
         try {
             if (!visited.add(tree.key(dir))) {
                 return; // a link loop, or a directory reached twice
@@ -130,6 +170,15 @@ public final class Discovery {
         if (looksLikeRelease(children)) {
             found.add(new Release(dirName, dir, tree.local(), source));
             return;
+        }
+        for (Entry e : children) {
+            if (e.file() && PackageInput.isPackageName(e.name())) {
+                try {
+                    packages.add(tree.packageAt(e.location()));
+                } catch (IOException ignored) {
+                    // vanished since listed
+                }
+            }
         }
         boolean any = false;
         for (String base : List.of("lib/modules", "usr/lib/modules")) {
@@ -151,7 +200,7 @@ public final class Discovery {
             if (e.dir()) {
                 List<Entry> grand = listQuietly(tree, e.location());
                 if (grand != null) {
-                    search(tree, source, e.location(), e.name(), grand, depth + 1, visited, found);
+                    search(tree, source, e.location(), e.name(), grand, depth + 1, visited, found, packages);
                 }
             }
         }
@@ -254,6 +303,13 @@ public final class Discovery {
         }
 
         @Override
+        public PackageInput packageAt(String location) throws IOException {
+            java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(Paths.get(location),
+                    java.nio.file.attribute.BasicFileAttributes.class);
+            return new PackageInput(location, true, a.size(), a.lastModifiedTime().toMillis());
+        }
+
+        @Override
         public Object key(String location) throws IOException {
             Object k = Files.readAttributes(Paths.get(location), java.nio.file.attribute.BasicFileAttributes.class)
                     .fileKey();
@@ -292,6 +348,12 @@ public final class Discovery {
         @Override
         public Object key(String location) {
             return location;
+        }
+
+        @Override
+        public PackageInput packageAt(String location) throws IOException {
+            FileStatus s = fs.getFileStatus(new org.apache.hadoop.fs.Path(location));
+            return new PackageInput(s.getPath().toString(), false, s.getLen(), s.getModificationTime());
         }
 
         @Override

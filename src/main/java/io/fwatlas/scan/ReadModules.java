@@ -7,6 +7,7 @@ import io.fwatlas.module.ModuleInfo;
 import io.fwatlas.module.ModuleNames;
 import io.fwatlas.module.ModuleReader;
 import io.fwatlas.module.ModuleResult;
+import io.fwatlas.packages.PackageReader;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Comparator;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.TaskContext;
@@ -22,36 +24,45 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.SerializableConfiguration;
 
 /**
- * Executor side of stage 2: reads every file of a {@link Bin} and writes its rows through a
- * {@link BinWriter} into the run's staging, returning the bin's counts. Files are read one at a
+ * Executor side of stage 2: reads every file of a {@link Bin} (or a whole package, see
+ * {@link ReadPackage}) and writes its rows through a {@link BinWriter} into the run's staging,
+ * returning the counts. Files are read one at a
  * time, so a task holds one module and the writers' buffers. Nothing a file contains can fail the
  * task: every fault becomes an error row.
  */
-public final class ReadModules implements Function<Bin, BinResult> {
+public final class ReadModules implements Function<Work, TaskResult> {
     private static final long serialVersionUID = 1L;
 
     private final ModuleReader reader;
+    private final PackageReader packages;
     private final Broadcast<SerializableConfiguration> hadoopConf;
     /** The run's staging directory, a qualified URI. */
     private final String runDir;
 
-    public ReadModules(long maxModuleSize, Broadcast<SerializableConfiguration> hadoopConf, String runDir) {
+    public ReadModules(long maxModuleSize, long maxPackageExpansion, Broadcast<SerializableConfiguration> hadoopConf,
+                       String runDir) {
         this.reader = new ModuleReader(maxModuleSize);
+        this.packages = new PackageReader(Math.min(maxModuleSize, PackageReader.MAX_MODULE_SIZE), maxPackageExpansion);
         this.hadoopConf = hadoopConf;
         this.runDir = runDir;
     }
 
     @Override
-    public BinResult call(Bin bin) throws IOException {
+    public TaskResult call(Work work) throws IOException {
         Configuration conf = hadoopConf.value().value();
         org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(runDir);
+        FileSystem fs = TableStore.fileSystem(dir, conf);
         TaskContext task = TaskContext.get();
         String attempt = "attempt-" + (task == null ? 0 : task.taskAttemptId());
-        try (BinWriter out = new BinWriter(TableStore.fileSystem(dir, conf), dir, bin, attempt, conf)) {
+        if (work instanceof PackageTask p) {
+            return ReadPackage.run(p, packages, fs, dir, attempt, conf);
+        }
+        Bin bin = (Bin) work;
+        try (BinWriter out = new BinWriter(fs, dir, bin, attempt, conf)) {
             for (FileTask t : bin.files()) {
                 rows(reader, t, conf, out);
             }
-            return out.commit();
+            return new TaskResult(List.of(out.commit()), null, null);
         }
     }
 
@@ -102,12 +113,17 @@ public final class ReadModules implements Function<Bin, BinResult> {
                     t.path() + ": larger than the limit of " + maxSize + " bytes", t.source(), out);
             return;
         }
-        BuiltinModinfo.Result parsed = BuiltinModinfo.parse(t.path(), data);
+        builtinRows(t.path(), BuiltinModinfo.parse(t.path(), data), t.source(), out);
+    }
+
+    /** The rows of a parsed modules.builtin.modinfo: its modules in name order, then its bad strings. */
+    static void builtinRows(String path, BuiltinModinfo.Result parsed, String source, Tables.Sink out) {
         // in module order, as the files of a tree are in path order
-        parsed.modules().stream().sorted(Comparator.comparing(ModuleInfo::name)).forEach(m -> Tables.rows(m, t.source(), out));
+        parsed.modules().stream().sorted(Comparator.comparing(ModuleInfo::name))
+                .forEach(m -> Tables.rows(m, source, out));
         for (String bad : parsed.rejected()) {
-            Tables.error(null, t.path(), true, null, null, Tables.BAD_BUILTIN_STRING,
-                    t.path() + ": malformed string '" + bad + "' (expected module.key=value)", t.source(), out);
+            Tables.error(null, path, true, null, null, Tables.BAD_BUILTIN_STRING,
+                    path + ": malformed string '" + bad + "' (expected module.key=value)", source, out);
         }
     }
 

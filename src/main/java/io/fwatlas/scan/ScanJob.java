@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import io.fwatlas.packages.PackageReader;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -51,14 +52,16 @@ public final class ScanJob {
         return jsc.parallelize(releases, releases.size()).flatMap(new ReleaseLister(conf)).collect();
     }
 
-    /** Stage 2: one task per bin, each writing its rows into the staging directory {@code runDir}. */
-    public static List<BinResult> writeBins(SparkSession spark, List<Bin> bins, long maxModuleSize,
-                                            Broadcast<SerializableConfiguration> conf, String runDir) {
-        if (bins.isEmpty()) {
+    /** Stage 2: one task per bin or package, each writing its rows into the staging directory {@code runDir}. */
+    public static List<TaskResult> write(SparkSession spark, List<? extends Work> work, Options o,
+                                         Broadcast<SerializableConfiguration> conf, String runDir) {
+        if (work.isEmpty()) {
             return List.of();
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        return jsc.parallelize(bins, bins.size()).map(new ReadModules(maxModuleSize, conf, runDir)).collect();
+        List<Work> tasks = new ArrayList<>(work);
+        return jsc.parallelize(tasks, tasks.size())
+                .map(new ReadModules(o.maxModuleSize(), o.maxPackageExpansion(), conf, runDir)).collect();
     }
 
     /** The Hadoop configuration for executors: their file systems, for input and for the staging. */
@@ -74,7 +77,12 @@ public final class ScanJob {
      * @param prune       with incremental: remove kernels of the output that no input holds any more
      * @param digest      compute content digests for the manifests (and, when incremental, compare them)
      */
-    public record Options(long maxModuleSize, boolean incremental, boolean prune, boolean digest) {
+    public record Options(long maxModuleSize, boolean incremental, boolean prune, boolean digest,
+                          long maxPackageExpansion) {
+        public Options(long maxModuleSize, boolean incremental, boolean prune, boolean digest) {
+            this(maxModuleSize, incremental, prune, digest, PackageReader.DEFAULT_MAX_EXPANDED);
+        }
+
         public static Options full(long maxModuleSize) {
             return new Options(maxModuleSize, false, false, false);
         }
@@ -149,9 +157,21 @@ public final class ScanJob {
         return out;
     }
 
-    /** Lists, plans, reads what changed, writes and commits; the store is opened (and locked) by the caller. */
+    /** As {@link #run(SparkSession, Configuration, List, List, TableStore, Options, long, PrintWriter)}, trees only. */
     public static ScanSummary run(SparkSession spark, Configuration conf, List<Release> releases, TableStore store,
                                   Options o, long startMillis, PrintWriter log) throws IOException {
+        return run(spark, conf, releases, List.of(), store, o, startMillis, log);
+    }
+
+    /**
+     * Lists, plans, reads what changed, writes and commits; the store is opened (and locked) by the
+     * caller. A run replaces whole kernel partitions, so when a kernel it writes also holds rows of
+     * an input it did not read (a package skipped as unchanged, say), that input is read too, in a
+     * further round, before anything is committed.
+     */
+    public static ScanSummary run(SparkSession spark, Configuration conf, List<Release> releases,
+                                  List<PackageInput> packages, TableStore store, Options o, long startMillis,
+                                  PrintWriter log) throws IOException {
         Broadcast<SerializableConfiguration> bconf = hadoopConf(spark, conf);
         long t0 = System.currentTimeMillis();
         List<FileTask> listed = listFiles(spark, releases, bconf);
@@ -171,45 +191,207 @@ public final class ScanJob {
             current.put(r.kernel(), ReleaseManifest.of(r.kernel(), byKernel.getOrDefault(r.kernel(), List.of()),
                     o.maxModuleSize(), digests.get(r.kernel())));
         }
-        Plan plan = plan(releases, current, store.manifests(), store.kernels(), o);
-        List<FileTask> files = new ArrayList<>();
-        List<String> kernels = new ArrayList<>();
-        Map<String, ReleaseManifest> manifests = new HashMap<>();
-        for (Release r : plan.scan()) {
-            files.addAll(byKernel.getOrDefault(r.kernel(), List.of()));
-            kernels.add(r.kernel());
-            manifests.put(r.kernel(), current.get(r.kernel()));
-        }
-        kernels.addAll(plan.pruned());
-        int parallelism = spark.sparkContext().defaultParallelism();
-        List<Bin> bins = Packing.byKernel(files, BINS_PER_CORE * parallelism, Packing.TARGET_BIN_COST);
-        log.printf("fwatlas scan: listed %d files of %d releases in %.1f s; %d unchanged, reading %d files of %d "
-                        + "releases in %d tasks%n", listed.size(), releases.size(), (tl - t0) / 1000.0,
-                plan.skipped().size(), files.size(), plan.scan().size(), bins.size());
-        log.flush();
+        Set<String> inOutput = store.kernels();
+        Plan plan = plan(releases, current, store.manifests(), inOutput, o);
+        Map<String, PackageManifest> storedPackages = store.packageManifests();
+        Reads reads = new Reads(releases, plan, packages, storedPackages, o);
+        reads.close(reads.touched());
+
+        List<TaskResult> results = new ArrayList<>();
+        int next = 0;
+        List<Release> treesToRead = reads.trees();
+        List<PackageInput> packagesToRead = reads.packages();
         try {
-            JavaSparkContext.fromSparkContext(spark.sparkContext())
-                    .setJobDescription("fwatlas: read " + files.size() + " files in " + bins.size() + " bins");
-            List<BinResult> results = writeBins(spark, bins, o.maxModuleSize(), bconf, store.runDir().toString());
+            while (!treesToRead.isEmpty() || !packagesToRead.isEmpty()) {
+                List<FileTask> files = new ArrayList<>();
+                treesToRead.forEach(r -> files.addAll(byKernel.getOrDefault(r.kernel(), List.of())));
+                int parallelism = spark.sparkContext().defaultParallelism();
+                List<Work> work = new ArrayList<>(
+                        Packing.byKernel(files, BINS_PER_CORE * parallelism, Packing.TARGET_BIN_COST));
+                List<Work> renumbered = new ArrayList<>();
+                for (Work w : work) {
+                    Bin b = (Bin) w;
+                    renumbered.add(new Bin(next + b.index(), b.kernel(), b.source(), b.files()));
+                }
+                next += work.size();
+                for (PackageInput p : packagesToRead) {
+                    renumbered.add(new PackageTask(next++, p));
+                }
+                log.printf("fwatlas scan: listed %d files of %d releases in %.1f s; %d releases and %d packages "
+                                + "unchanged; reading %d files of %d releases and %d packages in %d tasks%n",
+                        listed.size(), releases.size(), (tl - t0) / 1000.0, plan.skipped().size(),
+                        reads.skippedPackages().size(), files.size(), treesToRead.size(), packagesToRead.size(),
+                        renumbered.size());
+                log.flush();
+                JavaSparkContext.fromSparkContext(spark.sparkContext()).setJobDescription(
+                        "fwatlas: read " + files.size() + " files and " + packagesToRead.size() + " packages");
+                List<TaskResult> got = write(spark, renumbered, o, bconf, store.runDir().toString());
+                results.addAll(got);
+                // kernels that new packages brought may also hold rows of inputs this run skipped
+                Set<String> found = new HashSet<>();
+                got.forEach(t -> t.bins().forEach(b -> found.add(b.kernel())));
+                int treesBefore = reads.trees().size();
+                int packagesBefore = reads.packages().size();
+                reads.close(found);
+                treesToRead = new ArrayList<>(reads.trees().subList(treesBefore, reads.trees().size()));
+                packagesToRead = new ArrayList<>(reads.packages().subList(packagesBefore, reads.packages().size()));
+            }
             store.discardTasks();
-            if (!bins.isEmpty()) {
+            if (!results.isEmpty()) {
                 log.printf("fwatlas scan: read and staged in %.1f s%n", (System.currentTimeMillis() - t0) / 1000.0);
                 log.flush();
             }
-            if (!kernels.isEmpty()) {
-                store.commit(kernels, manifests);
+            Set<String> kernels = new java.util.LinkedHashSet<>();
+            Map<String, ReleaseManifest> manifests = new HashMap<>();
+            for (Release r : reads.trees()) {
+                kernels.add(r.kernel());
+                manifests.put(r.kernel(), current.get(r.kernel()));
             }
-            return summarize(results, plan.scan().size(), plan.counts(), System.currentTimeMillis() - startMillis,
-                    store.output().toString());
+            Map<String, Set<String>> packageKernels = new HashMap<>();
+            for (TaskResult t : results) {
+                for (BinResult b : t.bins()) {
+                    kernels.add(b.kernel());
+                    if (t.input() != null) {
+                        packageKernels.computeIfAbsent(t.input().location(), k -> new TreeSet<>()).add(b.kernel());
+                    }
+                }
+            }
+            List<PackageManifest> packageManifests = new ArrayList<>();
+            for (PackageInput p : reads.packages()) {
+                packageManifests.add(new PackageManifest(p.location(), p.size(), p.mtime(), o.maxModuleSize(),
+                        List.copyOf(packageKernels.getOrDefault(p.location(), Set.of()))));
+            }
+            List<String> pruned = new ArrayList<>();
+            if (o.prune()) {
+                Set<String> held = new HashSet<>(kernels);
+                releases.forEach(r -> held.add(r.kernel()));
+                reads.skippedPackages().forEach(p -> held.addAll(storedPackages.get(p.location()).kernels()));
+                for (String k : inOutput) {
+                    if (!held.contains(k)) {
+                        pruned.add(k);
+                    }
+                }
+            }
+            List<String> commit = new ArrayList<>(kernels);
+            commit.addAll(pruned);
+            if (!commit.isEmpty() || !packageManifests.isEmpty()) {
+                store.commit(commit, manifests, packageManifests);
+            }
+            Set<String> rescanned = new TreeSet<>();
+            Set<String> added = new TreeSet<>();
+            kernels.forEach(k -> (inOutput.contains(k) ? rescanned : added).add(k));
+            ScanSummary.Releases counts = new ScanSummary.Releases(plan.skipped().size() - reads.reopened(),
+                    rescanned.size(), added.size(), pruned.size());
+            return summarize(results, kernels.size(), counts, reads.skippedPackages().size(),
+                    System.currentTimeMillis() - startMillis, store.output().toString());
         } catch (IOException | RuntimeException e) {
             store.abandon();
             throw e;
         }
     }
 
-    /** Sums the bins' counts. */
-    public static ScanSummary summarize(List<BinResult> bins, int kernels, ScanSummary.Releases releases,
-                                        long elapsedMillis, String output) {
+    /**
+     * Which trees and packages a run reads. Starts from the plan (trees) and the package
+     * manifests (a package is skipped when unchanged); {@link #close} then adds every skipped
+     * input that holds rows of a kernel being written, since the kernel's partition is replaced whole.
+     */
+    static final class Reads {
+        private final List<Release> trees = new ArrayList<>();
+        private final List<Release> skippedTrees = new ArrayList<>();
+        private final List<PackageInput> packages = new ArrayList<>();
+        private final List<PackageInput> skippedPackages = new ArrayList<>();
+        private final Map<String, PackageManifest> stored;
+        private int reopened;
+
+        Reads(List<Release> releases, Plan plan, List<PackageInput> inputs, Map<String, PackageManifest> stored,
+              Options o) {
+            this.stored = stored;
+            Set<String> scanned = new HashSet<>();
+            plan.scan().forEach(r -> scanned.add(r.kernel()));
+            for (Release r : releases) {
+                (scanned.contains(r.kernel()) ? trees : skippedTrees).add(r);
+            }
+            for (PackageInput p : inputs) {
+                PackageManifest m = stored.get(p.location());
+                boolean same = o.incremental() && m != null && m.unchanged(p, o.maxModuleSize());
+                (same ? skippedPackages : packages).add(p);
+            }
+        }
+
+        /** Kernels known to be written: those of the trees read, and those the packages read held last time. */
+        Set<String> touched() {
+            Set<String> t = new HashSet<>();
+            trees.forEach(r -> t.add(r.kernel()));
+            for (PackageInput p : packages) {
+                PackageManifest m = stored.get(p.location());
+                if (m != null) {
+                    t.addAll(m.kernels());
+                }
+            }
+            return t;
+        }
+
+        /** Moves every skipped input that holds rows of a kernel in {@code kernels} to the reads, transitively. */
+        void close(Set<String> kernels) {
+            Set<String> touched = new HashSet<>(kernels);
+            boolean changed = true;
+            while (changed) {
+                changed = false;
+                for (java.util.Iterator<Release> it = skippedTrees.iterator(); it.hasNext(); ) {
+                    Release r = it.next();
+                    if (touched.contains(r.kernel())) {
+                        it.remove();
+                        trees.add(r);
+                        reopened++;
+                        changed = true;
+                    }
+                }
+                for (java.util.Iterator<PackageInput> it = skippedPackages.iterator(); it.hasNext(); ) {
+                    PackageInput p = it.next();
+                    List<String> held = stored.get(p.location()).kernels();
+                    if (held.stream().anyMatch(touched::contains)) {
+                        it.remove();
+                        packages.add(p);
+                        touched.addAll(held);
+                        changed = true;
+                    }
+                }
+            }
+        }
+
+        List<Release> trees() {
+            return trees;
+        }
+
+        List<PackageInput> packages() {
+            return packages;
+        }
+
+        List<PackageInput> skippedPackages() {
+            return skippedPackages;
+        }
+
+        /** Trees the plan skipped that are read after all. */
+        int reopened() {
+            return reopened;
+        }
+    }
+
+    /** Sums the tasks' counts. */
+    public static ScanSummary summarize(List<TaskResult> tasks, int kernels, ScanSummary.Releases releases,
+                                        int packagesSkipped, long elapsedMillis, String output) {
+        List<BinResult> bins = new ArrayList<>();
+        int packagesRead = 0;
+        List<String> empty = new ArrayList<>();
+        for (TaskResult t : tasks) {
+            bins.addAll(t.bins());
+            if (t.pkg() != null) {
+                packagesRead++;
+                if (t.pkg().modules() == 0 && t.pkg().builtins() == 0 && t.pkg().complete()) {
+                    empty.add(t.input().name());
+                }
+            }
+        }
         long modules = 0;
         long builtins = 0;
         long firmwareRows = 0;
@@ -224,7 +406,9 @@ public final class ScanJob {
             b.errorsByKind().forEach((k, n) -> errors.merge(k, n, Long::sum));
             decoders.add(b.xzDecoder());
         }
+        java.util.Collections.sort(empty);
         return new ScanSummary(kernels, modules, builtins, firmwareRows, firmware.size(), errors, releases,
-                elapsedMillis, output, List.copyOf(decoders));
+                new ScanSummary.Packages(packagesRead, packagesSkipped, List.copyOf(empty)), elapsedMillis, output,
+                List.copyOf(decoders));
     }
 }

@@ -13,14 +13,20 @@ import java.util.Map;
  * @param builtins     built-in modules read from modules.builtin.modinfo
  * @param errorsByKind error rows by error_kind, sorted by kind
  * @param releases     what happened to each release
+ * @param packages     package files read and skipped
  * @param xzDecoders   the xz decoders the executors used; empty when nothing was read
  */
 public record ScanSummary(int kernels, long modules, long builtins, long firmwareRows, long distinctFirmware,
-                          Map<String, Long> errorsByKind, Releases releases, long elapsedMillis, String output,
+                          Map<String, Long> errorsByKind, Releases releases, Packages packages, long elapsedMillis,
+                          String output,
                           List<String> xzDecoders) {
 
     /** Releases skipped as unchanged, read again, read for the first time, and removed by --prune. */
     public record Releases(int skipped, int rescanned, int added, int pruned) {
+    }
+
+    /** Package files read, skipped as unchanged, and read whole without finding a module (by name). */
+    public record Packages(int read, int skipped, List<String> withoutModules) {
     }
 
     public long errors() {
@@ -33,6 +39,11 @@ public record ScanSummary(int kernels, long modules, long builtins, long firmwar
                 kernels, modules, builtins, firmwareRows, distinctFirmware, errors(), elapsedMillis / 1000.0);
         w.printf("releases: %d unchanged (skipped), %d rescanned, %d new, %d pruned%n",
                 releases.skipped(), releases.rescanned(), releases.added(), releases.pruned());
+        if (packages.read() + packages.skipped() > 0) {
+            w.printf("packages: %d read, %d unchanged (skipped), %d without modules%s%n", packages.read(),
+                    packages.skipped(), packages.withoutModules().size(),
+                    packages.withoutModules().isEmpty() ? "" : ": " + String.join(", ", packages.withoutModules()));
+        }
         if (!errorsByKind.isEmpty()) {
             StringBuilder b = new StringBuilder("errors by kind:");
             errorsByKind.forEach((k, n) -> b.append(' ').append(k).append('=').append(n));

@@ -16,6 +16,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,7 +43,8 @@ import org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils;
  * OUT/_staging/RUN/{table}/kernel=...  a run's new partitions, written by Spark
  * OUT/_staging/RUN/_commit.json        the journal: written once staging is complete
  * OUT/_staging/RUN/_old/{table}/...    replaced partitions, deleted after the swap
- * OUT/_manifests/KERNEL.json           the inputs a kernel's live partitions were read from
+ * OUT/_manifests/KERNEL.json           the tree a kernel's live partitions were read from
+ * OUT/_manifests/_packages/ID.json     a package, and the kernels whose live partitions hold its rows
  * </pre>
  *
  * <p>Protocol: Spark writes the new partitions of all three tables under the run's staging
@@ -69,6 +71,10 @@ import org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils;
  * rescanned next time). Killed after 2: recovery redoes the swap from the journal, then writes
  * the journal's manifests, which now describe the live partitions. At no point does a manifest
  * exist for a kernel whose partitions are half swapped or older than it.
+ *
+ * <p>Package manifests follow the same rule: before the commit point every package manifest that
+ * names a kernel of the commit is deleted (its rows there are being replaced); the journal carries
+ * the new ones, which are written once the whole swap is done.
  */
 public final class TableStore implements AutoCloseable {
     public static final String MARKER = "_fwatlas.json";
@@ -79,6 +85,7 @@ public final class TableStore implements AutoCloseable {
     static final String JOURNAL = "_commit.json";
     static final String OLD = "_old";
     static final String MANIFESTS = "_manifests";
+    static final String PACKAGE_MANIFESTS = "_packages";
     /**
      * Test hook: "before-commit" (staged, manifests of the commit deleted, no journal yet) or
      * "mid-swap" (journal written, first partition swapped) makes the run print a line and sleep there.
@@ -251,6 +258,12 @@ public final class TableStore implements AutoCloseable {
                     throw new IOException("unreadable journal " + journal + "; inspect it by hand");
                 }
                 swap(runDir, entries(j), manifests(j), false);
+                for (JsonNode pm : j.path("package_manifests")) {
+                    PackageManifest m = PackageManifest.fromNode(pm);
+                    if (m != null) {
+                        writePackageManifest(m);
+                    }
+                }
                 fs.delete(journal, false);
                 log.println("fwatlas scan: finished the interrupted commit of run " + runDir.getName());
             } else {
@@ -297,6 +310,12 @@ public final class TableStore implements AutoCloseable {
      * (pruned ones) end with none. See the class comment for the order.
      */
     public void commit(List<String> kernels, Map<String, ReleaseManifest> manifests) throws IOException {
+        commit(kernels, manifests, List.of());
+    }
+
+    /** As {@link #commit(List, Map)}, also recording the manifests of the packages this run read. */
+    public void commit(List<String> kernels, Map<String, ReleaseManifest> manifests, List<PackageManifest> packages)
+            throws IOException {
         List<Entry> entries = new ArrayList<>();
         for (String k : kernels) {
             String part = partition(k);
@@ -306,6 +325,15 @@ public final class TableStore implements AutoCloseable {
         }
         for (String k : kernels) {
             deleteManifest(k);
+        }
+        Set<String> committing = new HashSet<>(kernels);
+        for (PackageManifest pm : packageManifests().values()) {
+            if (pm.kernels().stream().anyMatch(committing::contains)) {
+                deletePackageManifest(pm.location());
+            }
+        }
+        for (PackageManifest pm : packages) {
+            deletePackageManifest(pm.location());
         }
         pause("before-commit");
         ObjectNode j = JSON.createObjectNode();
@@ -323,8 +351,13 @@ public final class TableStore implements AutoCloseable {
                 byPartition.put(partition(k), rm);
             }
         }
+        ArrayNode pa = j.putArray("package_manifests");
+        packages.forEach(pm -> pa.add(pm.toNode()));
         writeAtomically(new Path(runDir(), JOURNAL), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(j));
         swap(runDir(), entries, byPartition, true);
+        for (PackageManifest pm : packages) {
+            writePackageManifest(pm);
+        }
         fs.delete(new Path(runDir(), JOURNAL), false);
         fs.delete(runDir(), true);
         Path staging = new Path(out, STAGING);
@@ -352,6 +385,43 @@ public final class TableStore implements AutoCloseable {
     private void writeManifest(ReleaseManifest m) throws IOException {
         fs.mkdirs(new Path(out, MANIFESTS));
         writeAtomically(manifestPath(m.kernel()), m.toJson());
+    }
+
+    private Path packageManifestPath(String location) {
+        return new Path(new Path(new Path(out, MANIFESTS), PACKAGE_MANIFESTS), PackageManifest.fileName(location));
+    }
+
+    private void deletePackageManifest(String location) throws IOException {
+        Path p = packageManifestPath(location);
+        fs.delete(p, false);
+        if (fs.exists(p)) {
+            throw new IOException("cannot delete " + p);
+        }
+    }
+
+    private void writePackageManifest(PackageManifest m) throws IOException {
+        Path p = packageManifestPath(m.location());
+        fs.mkdirs(p.getParent());
+        writeAtomically(p, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m.toNode()));
+    }
+
+    /** The manifests of packages whose rows are live, by location; unreadable ones are left out. */
+    public Map<String, PackageManifest> packageManifests() throws IOException {
+        Map<String, PackageManifest> found = new TreeMap<>();
+        Path dir = new Path(new Path(out, MANIFESTS), PACKAGE_MANIFESTS);
+        if (!fs.exists(dir)) {
+            return found;
+        }
+        for (FileStatus s : fs.listStatus(dir)) {
+            if (!s.isFile() || !s.getPath().getName().endsWith(".json")) {
+                continue;
+            }
+            PackageManifest m = PackageManifest.fromNode(readJson(s.getPath()));
+            if (m != null && s.getPath().getName().equals(PackageManifest.fileName(m.location()))) {
+                found.put(m.location(), m);
+            }
+        }
+        return found;
     }
 
     /** The manifests of the live partitions, by kernel; unreadable or foreign ones are left out. */
