@@ -47,23 +47,24 @@ class ReportCommandTest {
         spark = TestSpark.start();
         table = tmp.resolve("atlas");
         Files.createDirectories(table);
-        Files.writeString(table.resolve("_fwatlas.json"), "{\"format\":\"fwatlas-tables\",\"version\":1}");
+        Files.writeString(table.resolve("_fwatlas.json"), "{\"format\":\"fwatlas-tables\",\"version\":"
+                + io.fwatlas.scan.TableStore.FORMAT_VERSION + "}");
         List<Row> fw = new ArrayList<>();
         List<Row> mods = new ArrayList<>();
         List<Row> resolved = new ArrayList<>();
         for (int k = 0; k < KERNELS.size(); k++) {
             String kernel = KERNELS.get(k);
             for (int i = 0; i <= k; i++) {  // kernel k declares k+1 firmware names, one module each
-                fw.add(RowFactory.create(kernel, "m" + i, "fw-" + i + ".bin", false, "m" + i + ".ko"));
+                fw.add(RowFactory.create(kernel, "m" + i, "fw-" + i + ".bin", false, "m" + i + ".ko", "/trees"));
                 mods.add(RowFactory.create(kernel, "m" + i, "m" + i + ".ko", false, 1L, "none", 64, "little",
-                        "x86_64", "v", kernel, false, "ok", null, null));
+                        "x86_64", "v", kernel, false, "ok", null, null, "/trees"));
                 // fw-0.bin is missing everywhere, and <script> in a name must stay text
                 String status = i == 0 ? "missing" : "found";
                 resolved.add(RowFactory.create(kernel, "m" + i, "fw-" + i + ".bin", status, new String[0],
                         new String[0]));
             }
         }
-        fw.add(RowFactory.create(KERNELS.get(0), "evil", "</script><b>x", false, "evil.ko"));
+        fw.add(RowFactory.create(KERNELS.get(0), "evil", "</script><b>x", false, "evil.ko", "/trees"));
         write(fw, AtlasTables.FIRMWARE, "firmware");
         write(mods, AtlasTables.MODULES, "modules");
         write(resolved, AtlasTables.RESOLVED, "resolved");

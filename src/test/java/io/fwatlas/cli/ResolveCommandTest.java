@@ -36,14 +36,15 @@ class ResolveCommandTest {
         spark = TestSpark.start();
         table = tmp.resolve("atlas");
         Files.createDirectories(table);
-        Files.writeString(table.resolve("_fwatlas.json"), "{\"format\":\"fwatlas-tables\",\"version\":1}");
+        Files.writeString(table.resolve("_fwatlas.json"), "{\"format\":\"fwatlas-tables\",\"version\":"
+                + io.fwatlas.scan.TableStore.FORMAT_VERSION + "}");
         List<Row> rows = List.of(
-                RowFactory.create(K1, "iwlwifi", "iwl-a.ucode", false, "x.ko"),
-                RowFactory.create(K1, "iwlwifi", "iwl-gone.ucode", false, "x.ko"),
-                RowFactory.create(K1, "ath11k_pci", "ath11k/*", false, "y.ko"),
-                RowFactory.create(K2, "iwlwifi", "iwl-a.ucode", false, "x.ko"),
-                RowFactory.create(K2, "iwlwifi", "iwl-gone.ucode", false, "x.ko"),
-                RowFactory.create(K2, "ath11k_pci", "ath12k/*", false, "y.ko"));
+                RowFactory.create(K1, "iwlwifi", "iwl-a.ucode", false, "x.ko", "/trees"),
+                RowFactory.create(K1, "iwlwifi", "iwl-gone.ucode", false, "x.ko", "/trees"),
+                RowFactory.create(K1, "ath11k_pci", "ath11k/*", false, "y.ko", "/trees"),
+                RowFactory.create(K2, "iwlwifi", "iwl-a.ucode", false, "x.ko", "/trees"),
+                RowFactory.create(K2, "iwlwifi", "iwl-gone.ucode", false, "x.ko", "/trees"),
+                RowFactory.create(K2, "ath11k_pci", "ath12k/*", false, "y.ko", "/trees"));
         spark.createDataFrame(rows, AtlasTables.FIRMWARE).write().partitionBy("kernel")
                 .parquet(table.resolve("firmware").toString());
         fw = tmp.resolve("fw");

@@ -35,7 +35,7 @@ class QueriesTest {
         spark = TestSpark.start();
         List<Row> fw = List.of(
                 fw(K9, "iwlwifi", "iwl-a.ucode"), fw(K9, "iwlwifi", "iwl-b.ucode"), fw(K9, "i915", "i915/tgl.bin"),
-                RowFactory.create(K9, "ucode_x", "intel/ucode.bin", true, BUILTIN),
+                RowFactory.create(K9, "ucode_x", "intel/ucode.bin", true, BUILTIN, "/trees"),
                 fw(K10, "iwlwifi", "iwl-a.ucode"), fw(K10, "iwlwifi", "iwl-c.ucode"), fw(K10, "i915", "i915/tgl.bin"),
                 fw(K12, "iwlwifi", "iwl-a.ucode"), fw(K12, "iwlwifi", "iwl-b.ucode"), fw(K12, "i915", "i915/tgl.bin"),
                 fw(K12, "i915", "i915/adl.bin"), fw(K12, "ath11k_pci", "ath11k/WCN6855/hw2.0/*"),
@@ -47,7 +47,7 @@ class QueriesTest {
             mods.add(mod(K9, m, "ok"));
         }
         mods.add(RowFactory.create(K9, "ucode_x", BUILTIN, true, null, null, null, null, null, null, null, false,
-                "ok", null, null));
+                "ok", null, null, "/trees"));
         for (String m : List.of("iwlwifi", "i915")) {
             mods.add(mod(K10, m, "ok"));
         }
@@ -65,13 +65,13 @@ class QueriesTest {
     }
 
     static Row fw(String kernel, String module, String firmware) {
-        return RowFactory.create(kernel, module, firmware, false, "kernel/" + module + ".ko");
+        return RowFactory.create(kernel, module, firmware, false, "kernel/" + module + ".ko", "/trees");
     }
 
     static Row mod(String kernel, String module, String status) {
         return RowFactory.create(kernel, module, "kernel/" + module + ".ko", false, 100L, "none", 64, "little",
                 "x86_64", "vermagic", kernel, false, status, status.equals("ok") ? null : "not_elf",
-                status.equals("ok") ? null : "bad");
+                status.equals("ok") ? null : "bad", "/trees");
     }
 
     /** Rows as strings, in the Dataset's order. */

@@ -47,7 +47,8 @@ class ScanCommandTest {
     @Test
     void inputThatIsAFile() throws IOException {
         Path f = Files.writeString(tmp.resolve("f"), "x");
-        assertRefused(2, "input is not a directory: " + f, scan("-o", tmp.resolve("out").toString(), f.toString()));
+        assertRefused(2, "input is neither a directory nor a package file (.deb, .rpm, .tar, .tar.xz, .txz, "
+                + ".tar.zst, .tzst, .tar.gz, .tgz): " + f, scan("-o", tmp.resolve("out").toString(), f.toString()));
     }
 
     @Test
@@ -62,7 +63,7 @@ class ScanCommandTest {
     void outputOfAnotherFormatVersion() throws IOException {
         Path out = Files.createDirectories(tmp.resolve("v9"));
         Files.writeString(out.resolve(TableStore.MARKER), "{\"format\":\"fwatlas-tables\",\"version\":9}");
-        assertRefused(2, "holds tables of format version 9; this fwatlas writes version 1",
+        assertRefused(2, "holds tables of format version 9; this fwatlas writes version " + TableStore.FORMAT_VERSION,
                 scan("-o", out.toString(), deb12()));
     }
 
@@ -76,7 +77,8 @@ class ScanCommandTest {
     void outputLockedByALiveRun() throws IOException {
         Path out = tmp.resolve("locked");
         Files.createDirectories(out);
-        Files.writeString(out.resolve(TableStore.MARKER), "{\"format\":\"fwatlas-tables\",\"version\":1}");
+        Files.writeString(out.resolve(TableStore.MARKER), "{\"format\":\"fwatlas-tables\",\"version\":"
+                + TableStore.FORMAT_VERSION + "}");
         String host = java.net.InetAddress.getLocalHost().getHostName();
         Files.writeString(out.resolve("_lock"), "{\"run\":\"x\",\"pid\":" + ProcessHandle.current().pid()
                 + ",\"host\":\"" + host + "\"}");
