@@ -96,7 +96,7 @@ public final class ReadModules implements FlatMapFunction<Iterator<List<FileTask
         org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(t.root()), rel);
         try {
             FileSystem fs = p.getFileSystem(conf);
-            try (HadoopByteSource src = HadoopByteSource.open(fs, p)) {
+            try (HadoopByteSource src = HadoopByteSource.open(fs, p, t.size())) {
                 return reader.read(rel, src);
             }
         } catch (FileNotFoundException e) {
