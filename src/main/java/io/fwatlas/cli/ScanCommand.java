@@ -6,6 +6,7 @@ import io.fwatlas.scan.ScanException;
 import io.fwatlas.scan.ScanJob;
 import io.fwatlas.scan.ScanSummary;
 import io.fwatlas.scan.SparkSetup;
+import io.fwatlas.scan.StoreErrors;
 import io.fwatlas.scan.TableStore;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -92,6 +93,7 @@ public final class ScanCommand implements Callable<Integer> {
             SparkConf conf = SparkSetup.conf(master, confDir);
             Configuration hadoop = SparkSetup.hadoopConf(conf);
             List<Release> releases = Discovery.find(inputs, kernel, hadoop);
+            StoreErrors.checkOutput(output, TableStore.location(output), hadoop);
             try (TableStore store = TableStore.open(output, hadoop, err)) {
                 out.println("fwatlas scan: " + releases.size() + " releases: "
                         + String.join(", ", releases.stream().map(Release::kernel).toList()));
