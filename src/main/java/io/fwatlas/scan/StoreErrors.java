@@ -26,7 +26,7 @@ public final class StoreErrors {
     private static final Map<String, String> CONNECTORS = Map.of(
             "s3a", "hadoop-aws (spark-submit --packages org.apache.hadoop:hadoop-aws:" + hadoopVersion()
                     + ", or build with mvn -Ps3)",
-            "gs", "the Google Cloud Storage connector (com.google.cloud.bigdataoss:gcs-connector)",
+            "gs", "a Google Cloud Storage connector jar (and spark.hadoop.fs.gs.impl naming its class)",
             "abfs", "hadoop-azure", "abfss", "hadoop-azure", "wasb", "hadoop-azure", "wasbs", "hadoop-azure",
             "oss", "hadoop-aliyun");
     /** Exceptions, by simple name, that mean "who you are was not accepted"; some live in jars we lack. */
