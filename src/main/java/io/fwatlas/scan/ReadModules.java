@@ -77,6 +77,7 @@ public final class ReadModules implements FlatMapFunction<Iterator<List<FileTask
 
     /** Every row of one file. */
     public static List<Row> rows(ModuleReader reader, FileTask t, Configuration conf) {
+        TestDelay.beforeRead();
         switch (t.kind()) {
             case LIST_ERROR:
                 return List.of(ScanRows.error(t.kernel(), null, t.path(), false, null, null,
