@@ -3,6 +3,8 @@ package io.fwatlas.scan;
 import static org.apache.hadoop.fs.Options.OpenFileOptions.FS_OPTION_OPENFILE_LENGTH;
 import static org.apache.hadoop.fs.Options.OpenFileOptions.FS_OPTION_OPENFILE_READ_POLICY;
 import static org.apache.hadoop.fs.Options.OpenFileOptions.FS_OPTION_OPENFILE_READ_POLICY_RANDOM;
+import static org.apache.hadoop.fs.Options.OpenFileOptions.FS_OPTION_OPENFILE_READ_POLICY_SEQUENTIAL;
+import static org.apache.hadoop.fs.Options.OpenFileOptions.FS_OPTION_OPENFILE_READ_POLICY_WHOLE_FILE;
 
 import io.fwatlas.module.ByteSource;
 import java.io.FilterInputStream;
@@ -15,9 +17,11 @@ import org.apache.hadoop.util.functional.FutureIO;
 
 /**
  * A file of any Hadoop file system, read with positioned reads ({@code PositionedReadable}).
- * Opened with the random read policy and, when the listing knows it, the file's length: on an
- * object store a plain module then costs a few ranged GETs and no HEAD, instead of a whole-object
- * download; file systems that do not know the options ignore them.
+ * Opened with Hadoop's openFile, the file's length when the listing knows it, and a read policy
+ * by name: random for a plain module, which is read in a few places, so on an object store it
+ * costs a few ranged GETs and no HEAD; whole-file for a compressed one, which is decoded as one
+ * stream and would otherwise cost a GET per readahead block. File systems that do not know the
+ * options ignore them.
  */
 public final class HadoopByteSource implements ByteSource {
     private final FSDataInputStream in;
@@ -42,12 +46,21 @@ public final class HadoopByteSource implements ByteSource {
     static FSDataInputStream openRandom(FileSystem fs, Path path, long length) throws IOException {
         try {
             return FutureIO.awaitFuture(fs.openFile(path)
-                    .opt(FS_OPTION_OPENFILE_READ_POLICY, FS_OPTION_OPENFILE_READ_POLICY_RANDOM)
+                    .opt(FS_OPTION_OPENFILE_READ_POLICY, readPolicy(path))
                     .optLong(FS_OPTION_OPENFILE_LENGTH, length)
                     .build());
         } catch (UnsupportedOperationException e) {
             return fs.open(path); // a file system without the openFile builder
         }
+    }
+
+    /** Decided by name, as {@link Packing} weighs files: the reader decides by magic bytes, after opening. */
+    static String readPolicy(Path path) {
+        String n = path.getName();
+        if (n.endsWith(".xz") || n.endsWith(".zst") || n.endsWith(".gz")) {
+            return FS_OPTION_OPENFILE_READ_POLICY_WHOLE_FILE + "," + FS_OPTION_OPENFILE_READ_POLICY_SEQUENTIAL;
+        }
+        return FS_OPTION_OPENFILE_READ_POLICY_RANDOM;
     }
 
     @Override
