@@ -6,6 +6,7 @@ import io.fwatlas.scan.ScanException;
 import io.fwatlas.scan.ScanJob;
 import io.fwatlas.scan.ScanSummary;
 import io.fwatlas.scan.SparkSetup;
+import io.fwatlas.scan.StoreErrors;
 import io.fwatlas.scan.TableStore;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -104,6 +105,7 @@ public final class ScanCommand implements Callable<Integer> {
             Configuration hadoop = SparkSetup.hadoopConf(conf);
             Discovery.Found found = Discovery.findAll(inputs, kernel, hadoop);
             List<Release> releases = found.releases();
+            StoreErrors.checkOutput(output, TableStore.location(output), hadoop);
             try (TableStore store = TableStore.open(output, hadoop, err)) {
                 out.println("fwatlas scan: " + releases.size() + " releases: "
                         + String.join(", ", releases.stream().map(Release::kernel).toList())

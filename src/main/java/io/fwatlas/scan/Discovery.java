@@ -133,10 +133,11 @@ public final class Discovery {
             top = tree.list(root);
         } catch (FileNotFoundException | NoSuchFileException e) {
             throw ScanException.usage("input not found: " + input);
-        } catch (AccessDeniedException e) {
-            throw ScanException.usage("input not readable: " + input + " (permission denied)");
-        } catch (IOException e) {
-            throw ScanException.usage("input not readable: " + input + " (" + e.getMessage() + ")");
+        } catch (IOException | RuntimeException e) {
+            if (!tree.local()) {
+                throw StoreErrors.input(input, e); // credentials, an unreachable store
+            }
+            throw local(input, e);
         }
         if (top == null) {
             if (!PackageInput.isPackageName(name(root))) {
@@ -156,6 +157,13 @@ public final class Discovery {
             throw ScanException.usage("no kernel release found in " + input + ": looked for " + LOOKED_FOR);
         }
         return new Found(found, packages);
+    }
+
+    private static ScanException local(String input, Exception e) {
+        if (e instanceof AccessDeniedException) {
+            return ScanException.usage("input not readable: " + input + " (permission denied)");
+        }
+        return ScanException.usage("input not readable: " + input + " (" + e.getMessage() + ")");
     }
 
     private static void search(Tree tree, String source, String dir, String dirName, List<Entry> children,
@@ -273,10 +281,16 @@ public final class Discovery {
         if (isLocal(input)) {
             return new LocalTree();
         }
+        org.apache.hadoop.fs.Path p;
         try {
-            return new HadoopTree(new org.apache.hadoop.fs.Path(input).getFileSystem(conf));
-        } catch (IOException | RuntimeException e) {
-            throw ScanException.usage("cannot open the file system of " + input + ": " + e.getMessage());
+            p = new org.apache.hadoop.fs.Path(input);
+        } catch (IllegalArgumentException e) {
+            throw ScanException.usage("input " + input + " is not a usable URI (" + e.getMessage() + ")");
+        }
+        try {
+            return new HadoopTree(p.getFileSystem(conf));
+        } catch (IOException | RuntimeException | LinkageError e) {
+            throw StoreErrors.input(input, e);
         }
     }
 

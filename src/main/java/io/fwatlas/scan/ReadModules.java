@@ -68,6 +68,7 @@ public final class ReadModules implements Function<Work, TaskResult> {
 
     /** Every row of one file. */
     static void rows(ModuleReader reader, FileTask t, Configuration conf, Tables.Sink out) {
+        TestDelay.beforeRead();
         switch (t.kind()) {
             case LIST_ERROR -> Tables.error(null, t.path(), false, null, null, ErrorKind.IO_ERROR.label(),
                     t.path() + ": " + t.problem(), t.source(), out);
@@ -84,7 +85,7 @@ public final class ReadModules implements Function<Work, TaskResult> {
         org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(t.root()), rel);
         try {
             FileSystem fs = p.getFileSystem(conf);
-            try (HadoopByteSource src = HadoopByteSource.open(fs, p)) {
+            try (HadoopByteSource src = HadoopByteSource.open(fs, p, t.size())) {
                 return reader.read(rel, src);
             }
         } catch (FileNotFoundException e) {

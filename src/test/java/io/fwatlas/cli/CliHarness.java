@@ -43,6 +43,17 @@ final class CliHarness {
         return new Run(code, out.toByteArray(), err.toString());
     }
 
+    /** Any fwatlas command, through {@link Main}, with its out and err writers captured. */
+    static Run fwatlas(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Run(code, out.toString().getBytes(StandardCharsets.UTF_8), err.toString());
+    }
+
     /** kmod's modinfo: $FWATLAS_KMOD_MODINFO, else the usual places; null when absent. */
     static String kmodModinfo() {
         String configured = System.getenv("FWATLAS_KMOD_MODINFO");

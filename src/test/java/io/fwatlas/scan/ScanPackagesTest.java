@@ -194,6 +194,43 @@ class ScanPackagesTest {
         assertEquals(sorted(before), sorted(after));
     }
 
+    /**
+     * Opt-in: {@code -Dfwatlas.debs.dir=DIR} scans the real linux-image .deb files there and their
+     * trees as jobs/fetch-debian-kernels extracted them ({@code DIR/../trees/<package>}), and checks
+     * that the three tables hold the same rows, every column but source.
+     */
+    @Test
+    @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "fwatlas.debs.dir", matches = ".+")
+    void realDebsGiveTheTablesOfTheirExtractedTrees() throws IOException {
+        Path debs = Path.of(System.getProperty("fwatlas.debs.dir")).toAbsolutePath();
+        List<String> trees = new ArrayList<>();
+        try (Stream<Path> s = Files.list(debs)) {
+            for (Path d : s.filter(p -> p.getFileName().toString().matches("linux-image-.*\\.deb")).sorted().toList()) {
+                String name = d.getFileName().toString();
+                trees.add(debs.resolveSibling("trees").resolve(name.substring(0, name.indexOf('_'))).toString());
+            }
+        }
+        assertFalse(trees.isEmpty(), "no linux-image-*.deb in " + debs);
+        Path fromDebs = tmp.resolve("real-debs");
+        Path fromTrees = tmp.resolve("real-trees");
+        ScanTestSupport.Run a = ScanTestSupport.scan("-o", fromDebs.toString(), debs.toString());
+        assertEquals(0, a.code(), a.err());
+        List<String> args = new ArrayList<>(List.of("-o", fromTrees.toString()));
+        args.addAll(trees);
+        ScanTestSupport.Run b = ScanTestSupport.scan(args.toArray(new String[0]));
+        assertEquals(0, b.code(), b.err());
+        for (String t : Tables.NAMES) {
+            org.apache.spark.sql.Dataset<Row> x = spark.read().parquet(fromDebs.resolve(t).toString()).drop("source");
+            org.apache.spark.sql.Dataset<Row> y = spark.read().parquet(fromTrees.resolve(t).toString()).drop("source");
+            long rows = x.count();
+            assertTrue(rows > 0, t);
+            assertEquals(rows, y.count(), t + " rows");
+            assertEquals(0, x.exceptAll(y).count(), t + " rows only in the package scan");
+            assertEquals(0, y.exceptAll(x).count(), t + " rows only in the tree scan");
+            System.out.printf("%s: %d identical rows%n", t, rows);
+        }
+    }
+
     private static List<String> sorted(List<List<Object>> rows) {
         List<String> l = new ArrayList<>(rows.stream().map(String::valueOf).toList());
         l.sort(null);

@@ -1,0 +1,73 @@
+package io.fwatlas.scan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An executor JVM killed (SIGKILL) while it runs a read task: Spark retries the lost tasks on the
+ * other executors and the scan still writes exactly the local run's tables. The reads are slowed
+ * by {@link TestDelay} so that the kill lands inside a task, which the executor's stderr reports.
+ * Alone: mvn verify -Dit.test=ExecutorLossIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
+ */
+@Tag("cluster")
+class ExecutorLossIT {
+    static final long SLOW_READ_MILLIS = 600;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void scanFinishesWithTheExactTablesAfterAnExecutorIsKilled() throws Exception {
+        Path local = StandaloneClusterIT.localRun(tmp.resolve("local"), ScanTestSupport.SAMPLES);
+        Path out = tmp.resolve("cluster");
+        try (StandaloneCluster c = StandaloneCluster.start("executor-loss", 2)) {
+            List<String> args = StandaloneClusterIT.submitOptions(c, "--conf",
+                    "spark.executor.extraJavaOptions=-D" + TestDelay.PROPERTY + "=" + SLOW_READ_MILLIS);
+            args.addAll(List.of("--", "scan", "--output", out.toString(), ScanTestSupport.SAMPLES.toString()));
+            try (Submission s = Submission.start(c.logs.resolve("submit.log"), args)) {
+                Path reading = awaitSlowRead(c, s);
+                // work-N/APP/EXECUTOR/stderr: the executor that is inside a read task right now
+                String id = reading.getParent().getFileName().toString();
+                ProcessHandle victim = c.executor(id).orElseThrow(() -> new AssertionError("no process for executor "
+                        + id + " among " + c.executors()));
+                assertTrue(victim.destroyForcibly(), "kill refused");
+                victim.onExit().get(60, TimeUnit.SECONDS);
+                assertFalse(victim.isAlive(), "executor " + id + " still runs");
+
+                assertEquals(0, s.await(420), s.output());
+                assertTrue(s.output().contains("ExecutorLostFailure (executor " + id + " exited"),
+                        "no task was lost with executor " + id + ":\n" + s.output());
+                assertTrue(s.output().contains("fwatlas scan: 5 kernels, 26 modules, 7 built-in modules"), s.output());
+            }
+        }
+        StandaloneClusterIT.assertSameTables(local, out);
+    }
+
+    /** Waits until an executor's stderr shows it reading a file; returns that stderr file. */
+    private static Path awaitSlowRead(StandaloneCluster c, Submission s) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+        while (System.nanoTime() < deadline) {
+            for (Path log : c.executorLogs()) {
+                if (Files.readString(log).contains(TestDelay.ANNOUNCEMENT)) {
+                    return log;
+                }
+            }
+            if (!s.alive()) {
+                fail("the scan ended before any executor read a file:\n" + s.output());
+            }
+            Thread.sleep(100);
+        }
+        fail("no executor started reading within 300 s:\n" + s.output());
+        return null;
+    }
+}
