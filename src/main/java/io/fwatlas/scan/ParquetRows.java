@@ -37,6 +37,8 @@ final class ParquetRows {
                 .withWriteMode(org.apache.parquet.hadoop.ParquetFileWriter.Mode.OVERWRITE)
                 .withCompressionCodec(CompressionCodecName.SNAPPY)
                 .withDictionaryEncoding(true)
+                // modinfo values are mostly unique (aliases, descriptions): a dictionary only costs
+                .withDictionaryEncoding("value", false)
                 .withRowGroupSize(ROW_GROUP_BYTES)
                 .build();
     }
