@@ -12,13 +12,13 @@ import java.util.List;
  * {@link #AVAILABLE} is false where JNA or the library cannot be loaded; callers then use XZ for Java.
  */
 final class NativeXz {
-    private static final int LZMA_OK = 0;
-    private static final int LZMA_STREAM_END = 1;
-    private static final int LZMA_MEMLIMIT_ERROR = 6;
-    private static final int LZMA_BUF_ERROR = 10;
-    private static final int LZMA_RUN = 0;
-    private static final int LZMA_FINISH = 3;
-    private static final int LZMA_CONCATENATED = 0x08;
+    static final int LZMA_OK = 0;
+    static final int LZMA_STREAM_END = 1;
+    static final int LZMA_MEMLIMIT_ERROR = 6;
+    static final int LZMA_BUF_ERROR = 10;
+    static final int LZMA_RUN = 0;
+    static final int LZMA_FINISH = 3;
+    static final int LZMA_CONCATENATED = 0x08;
     private static final String[] CODES = {"OK", "STREAM_END", "NO_CHECK", "UNSUPPORTED_CHECK", "GET_CHECK",
         "MEM_ERROR", "MEMLIMIT_ERROR", "FORMAT_ERROR", "OPTIONS_ERROR", "DATA_ERROR", "BUF_ERROR", "PROG_ERROR"};
     private static final int OUT_CHUNK = 1 << 20;

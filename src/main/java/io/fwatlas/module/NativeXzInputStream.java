@@ -1,5 +1,13 @@
 package io.fwatlas.module;
 
+import static io.fwatlas.module.NativeXz.LZMA_BUF_ERROR;
+import static io.fwatlas.module.NativeXz.LZMA_CONCATENATED;
+import static io.fwatlas.module.NativeXz.LZMA_FINISH;
+import static io.fwatlas.module.NativeXz.LZMA_MEMLIMIT_ERROR;
+import static io.fwatlas.module.NativeXz.LZMA_OK;
+import static io.fwatlas.module.NativeXz.LZMA_RUN;
+import static io.fwatlas.module.NativeXz.LZMA_STREAM_END;
+
 import com.sun.jna.Memory;
 import java.io.EOFException;
 import java.io.IOException;
@@ -12,13 +20,6 @@ import org.tukaani.xz.MemoryLimitException;
  * early, {@link MemoryLimitException} past the dictionary limit, {@link IOException} for bad data.
  */
 final class NativeXzInputStream extends InputStream {
-    private static final int LZMA_OK = 0;
-    private static final int LZMA_STREAM_END = 1;
-    private static final int LZMA_MEMLIMIT_ERROR = 6;
-    private static final int LZMA_BUF_ERROR = 10;
-    private static final int LZMA_RUN = 0;
-    private static final int LZMA_FINISH = 3;
-    private static final int LZMA_CONCATENATED = 0x08;
     private static final int IN_CHUNK = 64 * 1024;
     private static final int OUT_CHUNK = 1 << 20;
 

@@ -261,15 +261,13 @@ public final class ScanJob {
                 packageManifests.add(new PackageManifest(p.location(), p.size(), p.mtime(), o.maxModuleSize(),
                         List.copyOf(packageKernels.getOrDefault(p.location(), Set.of()))));
             }
+            // the plan prunes what no tree holds; a package may hold it still
+            Set<String> held = new HashSet<>(kernels);
+            reads.skippedPackages().forEach(p -> held.addAll(storedPackages.get(p.location()).kernels()));
             List<String> pruned = new ArrayList<>();
-            if (o.prune()) {
-                Set<String> held = new HashSet<>(kernels);
-                releases.forEach(r -> held.add(r.kernel()));
-                reads.skippedPackages().forEach(p -> held.addAll(storedPackages.get(p.location()).kernels()));
-                for (String k : inOutput) {
-                    if (!held.contains(k)) {
-                        pruned.add(k);
-                    }
+            for (String k : plan.pruned()) {
+                if (!held.contains(k)) {
+                    pruned.add(k);
                 }
             }
             List<String> commit = new ArrayList<>(kernels);

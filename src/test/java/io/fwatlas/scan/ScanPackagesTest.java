@@ -192,6 +192,16 @@ class ScanPackagesTest {
         assertTrue(changed.out().contains("packages: 2 read, 1 unchanged (skipped)"), changed.out());
         List<List<Object>> after = rows(out, Tables.MODINFO);
         assertEquals(sorted(before), sorted(after));
+
+        // deb-xz.deb alone holds 6.12.9+deb13-amd64: without it, --prune removes that kernel only
+        Files.delete(dir.resolve("deb-xz.deb"));
+        ScanTestSupport.Run pruned = ScanTestSupport.scan("-o", out.toString(), "--incremental", "--prune",
+                dir.toString());
+        assertEquals(0, pruned.code(), pruned.err());
+        assertTrue(pruned.out().contains("0 rescanned, 0 new, 1 pruned"), pruned.out());
+        assertTrue(pruned.out().contains("packages: 0 read, 2 unchanged (skipped)"), pruned.out());
+        assertEquals(List.of(PackageFixtures.K12), rows(out, Tables.MODULES).stream().map(r -> r.get(0))
+                .distinct().toList());
     }
 
     /**
