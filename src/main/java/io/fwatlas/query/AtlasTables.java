@@ -2,6 +2,7 @@ package io.fwatlas.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fwatlas.scan.StoreErrors;
 import io.fwatlas.scan.TableStore;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -54,8 +55,8 @@ public record AtlasTables(SparkSession spark, Path location, Dataset<Row> firmwa
         FileSystem fs;
         try {
             fs = location.getFileSystem(conf);
-        } catch (IOException e) {
-            throw QueryException.usage("cannot open the file system of " + out + ": " + e.getMessage());
+        } catch (IOException | RuntimeException | LinkageError e) {
+            throw QueryException.usage(StoreErrors.message("table", out, e));
         }
         Path marker = new Path(location, TableStore.MARKER);
         JsonNode m;
@@ -69,8 +70,8 @@ public record AtlasTables(SparkSession spark, Path location, Dataset<Row> firmwa
             } catch (IOException io) {
                 throw QueryException.usage("cannot read table " + out + ": " + io.getMessage());
             }
-        } catch (IOException e) {
-            throw QueryException.usage("cannot read " + marker + ": " + e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            throw QueryException.usage(StoreErrors.message("table", out, e));
         }
         if (m == null || !TableStore.FORMAT.equals(m.path("format").asText())) {
             throw QueryException.usage("table " + out + " has a " + TableStore.MARKER + " that is not an fwatlas marker");

@@ -76,7 +76,8 @@ public final class StoreErrors {
         }
     }
 
-    static String message(String role, String location, Throwable e) {
+    /** One line: {@code ROLE LOCATION: what is wrong; what to do}. */
+    public static String message(String role, String location, Throwable e) {
         String scheme = scheme(location);
         String what = role + " " + location;
         switch (kind(e)) {

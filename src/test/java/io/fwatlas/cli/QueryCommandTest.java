@@ -117,6 +117,12 @@ class QueryCommandTest {
         assertEquals("fwatlas query top: table " + plain + " is not an fwatlas table (no _fwatlas.json)\n",
                 notOurs.err());
 
+        Run scheme = run("query", "--table", "hfds://nn/atlas", "kernels");
+        assertEquals(2, scheme.code());
+        assertEquals("fwatlas query kernels: table hfds://nn/atlas: unknown URI scheme 'hfds'; use a local path, "
+                + "file://, hdfs:// or s3a:// (with hadoop-aws), or name its Hadoop file system with "
+                + "spark.hadoop.fs.hfds.impl\n", scheme.err());
+
         Run unknown = run("query", "--table", table, "diff", K61, "6.2");
         assertEquals(2, unknown.code());
         assertTrue(unknown.err().startsWith("fwatlas query diff: unknown kernel '6.2'; kernels: " + K61 + ", "
