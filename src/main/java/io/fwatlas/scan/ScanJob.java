@@ -270,6 +270,7 @@ public final class ScanJob {
                     pruned.add(k);
                 }
             }
+            warnReplaced(kernels, reads, storedPackages, store.manifests().keySet(), log);
             List<String> commit = new ArrayList<>(kernels);
             commit.addAll(pruned);
             if (!commit.isEmpty() || !packageManifests.isEmpty()) {
@@ -286,6 +287,38 @@ public final class ScanJob {
             store.abandon();
             throw e;
         }
+    }
+
+    /**
+     * Says which kernels this run rewrites lose rows of inputs it did not read (packages named by
+     * their manifests, a tree by its kernel's manifest): a full run given only some of a release's
+     * inputs replaces the rows of the others.
+     */
+    static void warnReplaced(Set<String> kernels, Reads reads, Map<String, PackageManifest> storedPackages,
+                             Set<String> treeManifests, PrintWriter log) {
+        Set<String> read = new HashSet<>();
+        reads.packages().forEach(p -> read.add(p.location()));
+        Set<String> treesRead = new HashSet<>();
+        reads.trees().forEach(r -> treesRead.add(r.kernel()));
+        Map<String, Set<String>> lost = new TreeMap<>();
+        for (PackageManifest pm : storedPackages.values()) {
+            if (!read.contains(pm.location())) {
+                for (String k : pm.kernels()) {
+                    if (kernels.contains(k)) {
+                        String name = pm.location().substring(pm.location().lastIndexOf('/') + 1);
+                        lost.computeIfAbsent(k, x -> new TreeSet<>()).add(name);
+                    }
+                }
+            }
+        }
+        for (String k : kernels) {
+            if (treeManifests.contains(k) && !treesRead.contains(k)) {
+                lost.computeIfAbsent(k, x -> new TreeSet<>()).add("its release tree");
+            }
+        }
+        lost.forEach((k, from) -> log.printf("fwatlas scan: %s: the rows read earlier from %s are replaced; this "
+                + "run's inputs do not include %s%n", k, String.join(", ", from), from.size() == 1 ? "it" : "them"));
+        log.flush();
     }
 
     /**

@@ -241,6 +241,24 @@ class ScanPackagesTest {
         }
     }
 
+    @Test
+    void aRunWithoutSomeInputsOfAReleaseSaysWhoseRowsItReplaces() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("two"));
+        for (String p : List.of("deb-zst.deb", "rpm-xz.rpm")) {
+            Files.copy(FIXTURES.resolve(p), dir.resolve(p));
+        }
+        Path out = tmp.resolve("two-out");
+        ScanTestSupport.Run both = ScanTestSupport.scan("-o", out.toString(), dir.toString());
+        assertEquals(0, both.code(), both.err());
+        assertFalse(both.err().contains("are replaced"), both.err());
+        ScanTestSupport.Run one = ScanTestSupport.scan("-o", out.toString(), dir.resolve("deb-zst.deb").toString());
+        assertEquals(0, one.code(), one.err());
+        assertTrue(one.err().contains("fwatlas scan: " + PackageFixtures.K12 + ": the rows read earlier from "
+                + "rpm-xz.rpm are replaced; this run's inputs do not include it"), one.err());
+        assertEquals(List.of("deb-zst.deb"), rows(out, Tables.MODULES).stream().map(r -> r.get(15)).distinct()
+                .toList());
+    }
+
     private static List<String> sorted(List<List<Object>> rows) {
         List<String> l = new ArrayList<>(rows.stream().map(String::valueOf).toList());
         l.sort(null);
