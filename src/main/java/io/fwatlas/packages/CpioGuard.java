@@ -10,7 +10,7 @@ import java.util.Arrays;
  * acts on them: the magic, hex fields, and a name size it would otherwise buffer whole, even when
  * a decompression bomb supplies gigabytes of name. Stops watching after the TRAILER!!! entry.
  */
-final class CpioGuard extends InputStream {
+final class CpioGuard extends ReadThroughStream {
     static final int HEADER = 110;
     /** PATH_MAX plus its NUL; rpm's own names are far shorter. */
     static final int MAX_NAME = 4097;
@@ -37,32 +37,12 @@ final class CpioGuard extends InputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
     public int read(byte[] b, int off, int len) throws IOException {
         int n = in.read(b, off, len);
         if (n > 0 && !done) {
             watch(b, off, n);
         }
         return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-        byte[] scratch = new byte[(int) Math.min(Math.max(n, 1), 64 * 1024)];
-        long total = 0;
-        while (total < n) {
-            int r = read(scratch, 0, (int) Math.min(scratch.length, n - total));
-            if (r < 0) {
-                break;
-            }
-            total += r;
-        }
-        return total;
     }
 
     private void watch(byte[] b, int off, int n) throws Fault {

@@ -10,7 +10,7 @@ import org.tukaani.xz.MemoryLimitException;
  * A streaming decoder whose failures are classified: after its input ran dry a failure is
  * truncation, before that the data is corrupt; faults of the layers below pass unchanged.
  */
-final class DecodedStream extends InputStream {
+final class DecodedStream extends ReadThroughStream {
     private final Meter input;
     private final InputStream decoder;
     private final String what;
@@ -35,12 +35,6 @@ final class DecodedStream extends InputStream {
     /** Compressed bytes read so far. */
     long compressedBytes() {
         return input.position();
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

@@ -7,7 +7,7 @@ import java.io.InputStream;
  * The bytes of one ar member as its header declares them: ending before that many bytes arrived is
  * truncation (commons-compress's ar reader just returns -1). Closing leaves the archive open.
  */
-final class MemberStream extends InputStream {
+final class MemberStream extends ReadThroughStream {
     private final InputStream in;
     private final String what;
     private final long size;
@@ -17,12 +17,6 @@ final class MemberStream extends InputStream {
         this.in = in;
         this.what = what;
         this.size = size;
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

@@ -8,7 +8,7 @@ import java.io.InputStream;
  * a reader directly above it that fails after that has met the end of the data, not bad data.
  * Closing it leaves the source open (the caller owns the package stream).
  */
-final class Meter extends InputStream {
+final class Meter extends ReadThroughStream {
     private final InputStream in;
     private final String what;
     private final long limit;
@@ -41,12 +41,6 @@ final class Meter extends InputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
     public int read(byte[] b, int off, int len) throws IOException {
         if (len == 0) {
             return 0;
@@ -71,21 +65,6 @@ final class Meter extends InputStream {
             throw new Fault(new ExpansionLimitException(what, limit, position));
         }
         return n;
-    }
-
-    /** Skips by reading, so that every byte is counted and checked. */
-    @Override
-    public long skip(long n) throws IOException {
-        byte[] scratch = new byte[(int) Math.min(Math.max(n, 1), 64 * 1024)];
-        long done = 0;
-        while (done < n) {
-            int r = read(scratch, 0, (int) Math.min(scratch.length, n - done));
-            if (r < 0) {
-                break;
-            }
-            done += r;
-        }
-        return done;
     }
 
     /** Reads to the end; returns the bytes read. */
