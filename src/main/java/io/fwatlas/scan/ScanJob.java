@@ -192,7 +192,8 @@ public final class ScanJob {
                     o.maxModuleSize(), digests.get(r.kernel())));
         }
         Set<String> inOutput = store.kernels();
-        Plan plan = plan(releases, current, store.manifests(), inOutput, o);
+        Map<String, ReleaseManifest> storedManifests = store.manifests();
+        Plan plan = plan(releases, current, storedManifests, inOutput, o);
         Map<String, PackageManifest> storedPackages = store.packageManifests();
         Reads reads = new Reads(releases, plan, packages, storedPackages, o);
         reads.close(reads.touched());
@@ -270,7 +271,7 @@ public final class ScanJob {
                     pruned.add(k);
                 }
             }
-            warnReplaced(kernels, reads, storedPackages, store.manifests().keySet(), log);
+            warnReplaced(kernels, reads, storedPackages, storedManifests.keySet(), log);
             List<String> commit = new ArrayList<>(kernels);
             commit.addAll(pruned);
             if (!commit.isEmpty() || !packageManifests.isEmpty()) {
