@@ -59,10 +59,10 @@ final class ReadPackage implements PackageVisitor {
             try (InputStream s = open(in, conf)) {
                 summary = reader.read(r.source, s, in.size(), r);
             } catch (IOException e) {
-                String message = r.source + ": cannot open: " + ReleaseLister.describe(e);
-                r.packageError(new PackageError(r.source, null, null, ErrorKind.IO_ERROR, message));
-                summary = new PackageSummary(r.source, null, 0, 0, 0, List.of(), 0, 0,
-                        new PackageError(r.source, null, null, ErrorKind.IO_ERROR, message));
+                PackageError error = new PackageError(r.source, null, null, ErrorKind.IO_ERROR,
+                        r.source + ": cannot open: " + ReleaseLister.describe(e));
+                r.packageError(error);
+                summary = new PackageSummary(r.source, null, 0, 0, 0, List.of(), 0, 0, error);
             }
             List<BinResult> bins = new ArrayList<>();
             for (BinWriter w : r.writers.values()) {
