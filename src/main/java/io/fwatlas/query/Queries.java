@@ -65,8 +65,12 @@ public final class Queries {
 
     /** The release order restricted to one flavour (null: all); an unknown flavour is refused. */
     static Dataset<Row> releaseOrder(Dataset<Row> firmware, Dataset<Row> modules, String flavour) {
-        List<String> all = kernels(firmware, modules);
-        Dataset<Row> order = releaseOrder(firmware.sparkSession(), all);
+        return releaseOrder(firmware.sparkSession(), kernels(firmware, modules), flavour);
+    }
+
+    /** The release order of {@code all} restricted to one flavour (null: all); an unknown flavour is refused. */
+    static Dataset<Row> releaseOrder(SparkSession spark, List<String> all, String flavour) {
+        Dataset<Row> order = releaseOrder(spark, all);
         if (flavour == null) {
             return order;
         }
@@ -83,7 +87,11 @@ public final class Queries {
 
     /** Kernel names that must exist; an unknown one is refused with the list of known ones. */
     static void requireKernels(Dataset<Row> firmware, Dataset<Row> modules, String... names) {
-        List<String> all = kernels(firmware, modules);
+        requireKernels(kernels(firmware, modules), List.of(names));
+    }
+
+    /** Kernel names that must be among {@code all}; an unknown one is refused with the list of known ones. */
+    static void requireKernels(List<String> all, List<String> names) {
         for (String k : names) {
             if (!all.contains(k)) {
                 List<String> sorted = new ArrayList<>(all);
@@ -154,22 +162,31 @@ public final class Queries {
         Dataset<Row> order = releaseOrder(firmware, modules, flavour);
         Dataset<Row> refs = firmware.filter(matches(col("firmware"), pattern)).select("firmware", "kernel")
                 .distinct().join(order, "kernel");
-        Dataset<Row> span = refs.groupBy("firmware", "flavour").agg(min("seq").as("first_seq"),
+        return spans(refs, order, "firmware").orderBy("firmware", "flavour")
+                .select("firmware", "flavour", "first", "last", "kernels", "gaps");
+    }
+
+    /**
+     * Per ({@code key}, flavour) of {@code refs} (key, kernel, flavour, seq; each kernel once per
+     * key): the first and last kernel in release order, how many kernels, and the kernels of
+     * {@code order} between the two that are not in {@code refs} (gaps, in release order).
+     */
+    static Dataset<Row> spans(Dataset<Row> refs, Dataset<Row> order, String key) {
+        Dataset<Row> span = refs.groupBy(key, "flavour").agg(min("seq").as("first_seq"),
                 max("seq").as("last_seq"), count(lit(1)).as("kernels"));
         Dataset<Row> o = order.select(col("kernel").as("gap"), col("flavour").as("gap_flavour"),
                 col("seq").as("gap_seq"));
         Dataset<Row> gaps = span.join(o, col("flavour").equalTo(col("gap_flavour"))
                         .and(col("gap_seq").gt(col("first_seq"))).and(col("gap_seq").lt(col("last_seq"))))
-                .join(refs.select(col("firmware").as("rf"), col("kernel").as("rk")),
-                        col("firmware").equalTo(col("rf")).and(col("gap").equalTo(col("rk"))), "left_anti")
-                .groupBy("firmware", "flavour")
+                .join(refs.select(col(key).as("rk_key"), col("kernel").as("rk")),
+                        col(key).equalTo(col("rk_key")).and(col("gap").equalTo(col("rk"))), "left_anti")
+                .groupBy(key, "flavour")
                 .agg(ordered(col("gap_seq"), col("gap")).as("gaps"));
         Dataset<Row> named = span
                 .join(order.select(col("seq").as("first_seq"), col("kernel").as("first")), "first_seq")
                 .join(order.select(col("seq").as("last_seq"), col("kernel").as("last")), "last_seq");
-        return named.join(gaps, new String[] {"firmware", "flavour"}, "left")
-                .orderBy("firmware", "flavour")
-                .select(col("firmware"), col("flavour"), col("first"), col("last"), col("kernels"),
+        return named.join(gaps, new String[] {key, "flavour"}, "left")
+                .select(col(key), col("flavour"), col("first"), col("last"), col("kernels"),
                         coalesce(col("gaps"), org.apache.spark.sql.functions.array().cast("array<string>"))
                                 .as("gaps"));
     }
@@ -213,7 +230,7 @@ public final class Queries {
     }
 
     /** The values of {@code value} ordered by {@code seq} (collect_list's order is not defined). */
-    private static Column ordered(Column seq, Column value) {
+    static Column ordered(Column seq, Column value) {
         return transform(array_sort(collect_list(struct(seq.as("s"), value.as("v")))), x -> x.getField("v"));
     }
 }
