@@ -47,7 +47,7 @@ class ExecutorLossIT {
                 assertEquals(0, s.await(420), s.output());
                 assertTrue(s.output().contains("ExecutorLostFailure (executor " + id + " exited"),
                         "no task was lost with executor " + id + ":\n" + s.output());
-                assertTrue(s.output().contains("fwatlas scan: 5 kernels, 26 modules, 7 built-in modules"), s.output());
+                assertTrue(s.output().contains("fwatlas scan: 5 kernels, 28 modules, 7 built-in modules"), s.output());
             }
         }
         StandaloneClusterIT.assertSameTables(local, out);

@@ -50,7 +50,7 @@ class HdfsIT {
             ScanTestSupport.Run r = ScanTestSupport.scan("--master", "local[2]", "-o", root + "/atlas",
                     root + "/mirror");
             assertEquals(0, r.code(), r.err());
-            assertTrue(r.out().contains("fwatlas scan: 5 kernels, 25 modules"), r.out());
+            assertTrue(r.out().contains("fwatlas scan: 5 kernels, 27 modules"), r.out());
             assertTrue(r.out().contains("tables: " + root + "/atlas/{firmware,modinfo,modules}"), r.out());
             for (String k : List.of("6.6.6-hostile", "4.9.0-13-armmp", "5.10.0-30-s390x", "6.1.0-18-amd64",
                     "6.12.9+deb13-amd64")) {

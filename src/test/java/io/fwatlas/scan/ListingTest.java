@@ -64,6 +64,7 @@ class ListingTest {
         List<String> got = paths(tasks);
         assertEquals(List.of(
                 "MODULE kernel/drivers/gpu/drm/amd/amdgpu/amdgpu.ko",
+                "MODULE kernel/drivers/net/usb/r8152.ko",
                 "MODULE kernel/drivers/net/wireless/ath/ath11k/ath11k_pci.ko",
                 "MODULE kernel/drivers/net/wireless/broadcom/brcm80211/brcmfmac/brcmfmac.ko",
                 "MODULE kernel/drivers/net/wireless/intel/iwlwifi/iwlwifi.ko",

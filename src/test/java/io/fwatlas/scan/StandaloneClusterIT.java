@@ -73,7 +73,7 @@ class StandaloneClusterIT {
             args.addAll(List.of("--", "scan", "--output", out.toString(), ScanTestSupport.SAMPLES.toString()));
             try (Submission s = Submission.start(c.logs.resolve("submit.log"), args)) {
                 assertEquals(0, s.await(420), s.output());
-                assertTrue(s.output().contains("fwatlas scan: 5 kernels, 26 modules, 7 built-in modules"), s.output());
+                assertTrue(s.output().contains("fwatlas scan: 5 kernels, 28 modules, 7 built-in modules"), s.output());
             }
             // Both workers ran an executor JVM of the application, and each ran tasks.
             Set<String> workersWithTasks = new TreeSet<>();
