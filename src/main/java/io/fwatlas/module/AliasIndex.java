@@ -32,6 +32,15 @@ public final class AliasIndex {
     /** The ids of alias k are {@code ids[idStart[k] .. idStart[k + 1])}. */
     private final int[] idStart;
     private final int[] ids;
+    /**
+     * What pattern k needs to find in a device before fnmatch is worth running: longs 4k and 4k+1
+     * are the ASCII bytes of its literal part, 4k+2 and 4k+3 a 128-bit Bloom filter of the 3-byte
+     * runs in it. Its literal part is what follows its first wildcard up to its first '[' or '\\'
+     * (past those, glibc's bracket rules decide what is literal), less '*' and '?'. A few ANDs reject
+     * most of the hundreds of patterns that share a short prefix ("of:N", "acpi", "usb:v") and so
+     * are tried on every device of their bus.
+     */
+    private final long[] needs;
 
     // Trie node v covers the aliases lo[v] .. hi[v]-1, which share their first depth[v] bytes. Its
     // label (the bytes after the edge byte that leads to it) ends at depth[v]; wild[v] is the
@@ -52,6 +61,7 @@ public final class AliasIndex {
         this.keyStart = keyStart;
         this.idStart = idStart;
         this.ids = ids;
+        this.needs = needs(text, keyStart);
         this.depth = Arrays.copyOf(t.depth, t.nodes);
         this.lo = Arrays.copyOf(t.lo, t.nodes);
         this.hi = Arrays.copyOf(t.hi, t.nodes);
@@ -100,6 +110,26 @@ public final class AliasIndex {
         if (keyStart.length == 1) {
             return;
         }
+        long has0 = 0;
+        long has1 = 0;
+        for (int i = 0; i < m; i++) {
+            int c = d[i];
+            if (c >= 64) {
+                has1 |= 1L << c;
+            } else if (c >= 0) {
+                has0 |= 1L << c;
+            }
+        }
+        long g0 = 0; // the device's 3-byte runs, as the patterns' filters hash them
+        long g1 = 0;
+        for (int i = 0; i + 2 < m; i++) {
+            int h = gram(d[i], d[i + 1], d[i + 2]);
+            if (h >= 64) {
+                g1 |= 1L << h;
+            } else {
+                g0 |= 1L << h;
+            }
+        }
         int v = 0;
         int at = 0;
         while (true) {
@@ -107,7 +137,7 @@ public final class AliasIndex {
                 for (int e = childStart[v]; e < childStart[v + 1]; e++) {
                     if (Modalias.isWildcard(childLabel[e])) {
                         int u = childNode[e];
-                        test(lo[u], hi[u], at, d, m, hit, seen);
+                        test(lo[u], hi[u], at, d, m, has0, has1, g0, g1, hit, seen);
                     }
                 }
             }
@@ -130,7 +160,7 @@ public final class AliasIndex {
                 }
             }
             if (w < depth[u]) {
-                test(lo[u], hi[u], w, d, m, hit, seen);
+                test(lo[u], hi[u], w, d, m, has0, has1, g0, g1, hit, seen);
                 return;
             }
             v = u;
@@ -138,13 +168,54 @@ public final class AliasIndex {
         }
     }
 
-    /** fnmatch of aliases {@code from .. to-1} against the device, both from offset {@code at}. */
-    private void test(int from, int to, int at, byte[] d, int m, IntConsumer hit, Hits seen) {
+    /**
+     * fnmatch of aliases {@code from .. to-1} against the device, both from offset {@code at}; has0
+     * and has1 are the device's ASCII bytes as bits, g0 and g1 its 3-byte runs.
+     */
+    private void test(int from, int to, int at, byte[] d, int m, long has0, long has1, long g0, long g1,
+            IntConsumer hit, Hits seen) {
         for (int k = from; k < to; k++) {
-            if (Fnmatch.match(text, keyStart[k] + at, keyStart[k + 1], d, at, m)) {
+            if ((needs[4 * k] & ~has0 | needs[4 * k + 1] & ~has1 | needs[4 * k + 2] & ~g0 | needs[4 * k + 3] & ~g1) == 0
+                    && Fnmatch.match(text, keyStart[k] + at, keyStart[k + 1], d, at, m)) {
                 found(k, hit, seen);
             }
         }
+    }
+
+    /**
+     * The filters of {@link #needs}. Each byte and run counted is matched literally however fnmatch
+     * is started on the pattern: it starts at a '*?[' the walk reached by matching every byte before
+     * it, so the pattern's bytes before that offset are the device's bytes too, and a run never
+     * spans the '*?[' it starts at.
+     */
+    private static long[] needs(byte[] text, int[] keyStart) {
+        int n = keyStart.length - 1;
+        long[] out = new long[4 * n];
+        for (int k = 0; k < n; k++) {
+            int end = keyStart[k + 1];
+            int i = Modalias.firstWildcard(text, keyStart[k], end);
+            int run = 0;
+            for (; i >= 0 && i < end && text[i] != '[' && text[i] != '\\'; i++) {
+                int c = text[i];
+                if (c == '*' || c == '?') {
+                    run = 0;
+                    continue;
+                }
+                run++;
+                if (c >= 0) {
+                    out[4 * k + (c >> 6)] |= 1L << c;
+                }
+                if (run >= 3) {
+                    int h = gram(text[i - 2], text[i - 1], text[i]);
+                    out[4 * k + 2 + (h >> 6)] |= 1L << h;
+                }
+            }
+        }
+        return out;
+    }
+
+    private static int gram(byte a, byte b, byte c) {
+        return ((a * 961 + b * 31 + c) * 0x9E3779B1) >>> 25;
     }
 
     private void found(int k, IntConsumer hit, Hits seen) {
