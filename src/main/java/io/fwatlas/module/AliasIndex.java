@@ -21,6 +21,14 @@ import java.util.function.IntConsumer;
  * same trie kmod does (one node at the root, at every branch and at every alias end), so it answers
  * as kmod would for the same set of aliases.
  *
+ * <p>Around the matching, modprobe adds rules this class leaves to its caller: it answers from
+ * loadable modules and looks at built-in ones only when none match (two tries; index them apart to
+ * get its answers for devices holding {@code *?[}), and libkmod fails the lookup when a match's
+ * module name and the device need more than 4094 bytes together (ENAMETOOLONG), so it resolves no
+ * device of 4095 bytes or more. Bytes above 0x7f are matched as bytes: kmod's trie is 7-bit only,
+ * and depmod 30 crashes on such aliases (its check misses them where char is signed), so there is
+ * no kmod answer to follow.
+ *
  * <p>Immutable once built and safe to share between threads. Lookups allocate nothing, except for
  * a device holding {@code *?[}, whose hits are gathered to report each id once.
  */
@@ -175,7 +183,8 @@ public final class AliasIndex {
     private void test(int from, int to, int at, byte[] d, int m, long has0, long has1, long g0, long g1,
             IntConsumer hit, Hits seen) {
         for (int k = from; k < to; k++) {
-            if ((needs[4 * k] & ~has0 | needs[4 * k + 1] & ~has1 | needs[4 * k + 2] & ~g0 | needs[4 * k + 3] & ~g1) == 0
+            int f = 4 * k;
+            if ((needs[f] & ~has0 | needs[f + 1] & ~has1 | needs[f + 2] & ~g0 | needs[f + 3] & ~g1) == 0
                     && Fnmatch.match(text, keyStart[k] + at, keyStart[k + 1], d, at, m)) {
                 found(k, hit, seen);
             }
