@@ -1,12 +1,18 @@
 package io.fwatlas.cli;
 
 import io.fwatlas.query.AtlasTables;
+import io.fwatlas.query.DeviceList;
+import io.fwatlas.query.Devices;
 import io.fwatlas.query.Glob;
 import io.fwatlas.query.Queries;
 import io.fwatlas.query.QueryException;
 import io.fwatlas.query.ResultWriter;
 import io.fwatlas.scan.SparkSetup;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.apache.spark.sql.AnalysisException;
@@ -27,7 +33,7 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "query", description = "Ask the firmware tables a question.", mixinStandardHelpOptions = true,
         subcommands = {QueryCommand.Kernels.class, QueryCommand.Diff.class, QueryCommand.History.class,
-            QueryCommand.WhoNeeds.class, QueryCommand.Top.class, QueryCommand.Sql.class})
+            QueryCommand.WhoNeeds.class, QueryCommand.Top.class, QueryCommand.Device.class, QueryCommand.Sql.class})
 public final class QueryCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -41,7 +47,7 @@ public final class QueryCommand implements Callable<Integer> {
     String master;
 
     @Option(names = "--flavour", paramLabel = "F", scope = ScopeType.INHERIT,
-            description = "Only kernels of this flavour series (kernels, history, top).")
+            description = "Only kernels of this flavour series (kernels, history, top, device).")
     String flavour;
 
     @Option(names = "--csv", scope = ScopeType.INHERIT, description = "RFC 4180 CSV with one header line.")
@@ -53,7 +59,7 @@ public final class QueryCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "missing query: kernels, diff, history, who-needs, top or sql");
+                "missing query: kernels, diff, history, who-needs, top, device or sql");
     }
 
     ResultWriter.Format format() {
@@ -72,6 +78,17 @@ public final class QueryCommand implements Callable<Integer> {
      * when not null, turns an empty result into that one-line message and exit 1.
      */
     int run(CommandLine.Model.CommandSpec sub, Function<AtlasTables, Dataset<Row>> query, String emptyMessage) {
+        return answer(sub, query, rows -> rows.isEmpty() ? emptyMessage : null);
+    }
+
+    /**
+     * Opens (or joins) the Spark session, runs one query and prints its rows. {@code verdict}
+     * returns null when the rows answer the question, else the one line that says why not: it
+     * goes to stderr after the rows (if any) and the exit status is 1. An empty answer prints only
+     * that line.
+     */
+    int answer(CommandLine.Model.CommandSpec sub, Function<AtlasTables, Dataset<Row>> query,
+            Function<List<Row>, String> verdict) {
         PrintWriter out = sub.commandLine().getOut();
         PrintWriter err = sub.commandLine().getErr();
         String name = "fwatlas query " + sub.name();
@@ -87,11 +104,18 @@ public final class QueryCommand implements Callable<Integer> {
             SparkSession spark = session.spark;
             AtlasTables tables = AtlasTables.open(spark, table);
             Dataset<Row> result = query.apply(tables);
-            java.util.List<Row> rows = result.collectAsList();
-            if (rows.isEmpty() && emptyMessage != null) {
-                throw QueryException.noMatch(emptyMessage);
+            List<Row> rows = result.collectAsList();
+            // rows first, so that the verdict's notes on stderr come after them
+            if (!rows.isEmpty()) {
+                ResultWriter.write(result.schema().fields(), rows, format(), out);
             }
-            ResultWriter.write(result.schema().fields(), rows, format(), out);
+            String nothing = verdict.apply(rows);
+            if (rows.isEmpty() && nothing == null) {
+                ResultWriter.write(result.schema().fields(), rows, format(), out);
+            }
+            if (nothing != null) {
+                throw QueryException.noMatch(nothing);
+            }
             return 0;
         } catch (QueryException e) {
             err.println(name + ": " + e.getMessage());
@@ -213,6 +237,81 @@ public final class QueryCommand implements Callable<Integer> {
             }
             return parent.run(spec, t -> Queries.top(t.firmware(), t.modules(), kernel, parent.flavour, limit),
                     "no firmware in the selected kernels");
+        }
+    }
+
+    @Command(name = "device", mixinStandardHelpOptions = true,
+            description = {"Which kernels support these devices, through which module, asking for which firmware.",
+                "MODALIAS is what the kernel prints in /sys/.../modalias (pci:v00008086d00002723sv..., usb:..., "
+                        + "acpi:..., of:..., platform:...), matched against every module's alias strings as kmod "
+                        + "matches them; built-in modules count too."})
+    static final class Device implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @ParentCommand
+        QueryCommand parent;
+        @Option(names = "--kernel", paramLabel = "K", description = "Only this kernel (repeatable).")
+        List<String> kernels = new ArrayList<>();
+        @Option(names = "--modaliases", paramLabel = "FILE",
+                description = "Read the modaliases from FILE, one per line (- for standard input); blank lines "
+                        + "and lines starting with # are skipped.")
+        String file;
+        @Option(names = "--summary", description = "One row per device and flavour: first and last kernel, gaps, "
+                + "modules and firmware; devices nothing supports are listed as unsupported.")
+        boolean summary;
+        @Parameters(paramLabel = "MODALIAS", arity = "0..*", description = "Device modaliases.")
+        List<String> modaliases = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            PrintWriter err = spec.commandLine().getErr();
+            DeviceList devices;
+            try {
+                devices = devices();
+            } catch (QueryException e) {
+                err.println("fwatlas query device: " + e.getMessage());
+                err.flush();
+                return e.exitCode();
+            }
+            if (summary) {
+                return parent.answer(spec, t -> Devices.summary(t, devices, kernels, parent.flavour), rows -> {
+                    long unsupported = rows.stream().filter(r -> Devices.UNSUPPORTED.equals(r.getAs("status"))).count();
+                    return unsupported == rows.size() ? nothingMatches(devices) : null;
+                });
+            }
+            return parent.answer(spec, t -> Devices.rows(t, devices, kernels, parent.flavour), rows -> {
+                if (rows.isEmpty()) {
+                    return nothingMatches(devices);
+                }
+                Set<String> matched = new HashSet<>();
+                rows.forEach(r -> matched.add(r.getAs("modalias")));
+                List<String> none = devices.given().stream().filter(m -> !matched.contains(m)).toList();
+                if (!none.isEmpty()) {
+                    err.println("fwatlas query device: " + none.size() + " of " + devices.size()
+                            + " modaliases match no module: " + String.join(" ", none.subList(0, Math.min(10,
+                            none.size()))) + (none.size() > 10 ? " ..." : ""));
+                }
+                return null;
+            });
+        }
+
+        private String nothingMatches(DeviceList devices) {
+            return devices.size() == 1 ? "no module of the selected kernels matches " + devices.given().get(0)
+                    : "no module of the selected kernels matches any of the " + devices.size() + " modaliases";
+        }
+
+        private DeviceList devices() {
+            if (file != null && !modaliases.isEmpty()) {
+                throw QueryException.usage("give modaliases as arguments or with --modaliases, not both");
+            }
+            if (file == null) {
+                if (modaliases.isEmpty()) {
+                    throw QueryException.usage("no modalias given: name devices (pci:v00008086d...) or "
+                            + "--modaliases FILE");
+                }
+                return DeviceList.of(modaliases);
+            }
+            return DeviceList.read("--modaliases", file, System.in);
         }
     }
 

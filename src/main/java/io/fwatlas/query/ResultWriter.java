@@ -24,6 +24,12 @@ public final class ResultWriter {
     /** table: aligned columns for a terminal; tsv: tab-separated for pipes; csv: RFC 4180; json: one array. */
     public enum Format { TABLE, TSV, CSV, JSON }
 
+    /**
+     * Field metadata naming how the text formats join an array column's items (default ", "):
+     * lists of names that other tools split on whitespace use one space.
+     */
+    public static final String SEPARATOR = "fwatlas.separator";
+
     private static final ObjectMapper JSON = new ObjectMapper().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
 
     private ResultWriter() {
@@ -49,24 +55,39 @@ public final class ResultWriter {
 
     /** Text of one value: null is empty, arrays are joined with ", ". */
     static String text(Object v) {
+        return text(v, ", ");
+    }
+
+    /** Text of one value: null is empty, arrays are joined with {@code separator}. */
+    static String text(Object v, String separator) {
         if (v == null) {
             return "";
         }
         if (v instanceof Seq<?> s) {
             List<String> parts = new ArrayList<>();
-            s.foreach(x -> parts.add(text(x)));
-            return String.join(", ", parts);
+            s.foreach(x -> parts.add(text(x, separator)));
+            return String.join(separator, parts);
         }
         if (v instanceof List<?> l) {
             List<String> parts = new ArrayList<>();
-            l.forEach(x -> parts.add(text(x)));
-            return String.join(", ", parts);
+            l.forEach(x -> parts.add(text(x, separator)));
+            return String.join(separator, parts);
         }
         return v.toString();
     }
 
+    /** The separator of each field's array items in the text formats. */
+    private static String[] separators(StructField[] fields) {
+        String[] s = new String[fields.length];
+        for (int i = 0; i < fields.length; i++) {
+            s[i] = fields[i].metadata().contains(SEPARATOR) ? fields[i].metadata().getString(SEPARATOR) : ", ";
+        }
+        return s;
+    }
+
     private static void table(StructField[] fields, List<Row> rows, PrintWriter out) {
         int n = fields.length;
+        String[] sep = separators(fields);
         int[] width = new int[n];
         List<String[]> cells = new ArrayList<>();
         String[] header = new String[n];
@@ -78,7 +99,7 @@ public final class ResultWriter {
             String[] c = new String[n];
             for (int i = 0; i < n; i++) {
                 // a newline inside a value would break the alignment; show it escaped
-                c[i] = text(r.get(i)).replace("\n", "\\n").replace("\t", "\\t");
+                c[i] = text(r.get(i), sep[i]).replace("\n", "\\n").replace("\t", "\\t");
                 width[i] = Math.max(width[i], c[i].length());
             }
             cells.add(c);
@@ -116,10 +137,11 @@ public final class ResultWriter {
             h.add(f.name());
         }
         out.println(String.join("\t", h));
+        String[] sep = separators(fields);
         for (Row r : rows) {
             List<String> c = new ArrayList<>();
             for (int i = 0; i < fields.length; i++) {
-                c.add(text(r.get(i)).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+                c.add(text(r.get(i), sep[i]).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
                         .replace("\r", "\\r"));
             }
             out.println(String.join("\t", c));
@@ -135,10 +157,11 @@ public final class ResultWriter {
                 h.add(f.name());
             }
             p.printRecord(h);
+            String[] sep = separators(fields);
             for (Row r : rows) {
                 List<String> c = new ArrayList<>();
                 for (int i = 0; i < fields.length; i++) {
-                    c.add(text(r.get(i)));
+                    c.add(text(r.get(i), sep[i]));
                 }
                 p.printRecord(c);
             }
