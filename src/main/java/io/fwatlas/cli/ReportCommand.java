@@ -1,6 +1,8 @@
 package io.fwatlas.cli;
 
 import io.fwatlas.query.AtlasTables;
+import io.fwatlas.query.DeviceList;
+import io.fwatlas.query.Devices;
 import io.fwatlas.query.KernelRelease;
 import io.fwatlas.query.Queries;
 import io.fwatlas.query.QueryException;
@@ -45,6 +47,16 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--master", paramLabel = "URL", description = "Spark master (default local[*]).")
     String master;
 
+    @Option(names = "--devices", paramLabel = "FILE",
+            description = "Add a support matrix of these devices: modaliases one per line, as for query device "
+                    + "--modaliases (- for standard input).")
+    String devicesFile;
+
+    private static long supported(List<Row> summary) {
+        return summary.stream().filter(r -> Devices.SUPPORTED.equals(r.getAs("status")))
+                .map(r -> r.<String>getAs("modalias")).distinct().count();
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -59,6 +71,7 @@ public final class ReportCommand implements Callable<Integer> {
         }
         TableSession session = null;
         try {
+            DeviceList devices = devicesFile == null ? null : DeviceList.read("--devices", devicesFile, System.in);
             session = TableSession.open("fwatlas-report", master, table, confDir);
             SparkSession spark = session.spark;
             AtlasTables t = AtlasTables.open(spark, table);
@@ -73,13 +86,16 @@ public final class ReportCommand implements Callable<Integer> {
                 missing = new ArrayList<>(Report.missing(resolved).collectAsList());
                 missing.sort((a, b) -> KernelRelease.compare(a.getString(0), b.getString(0)));
             }
-            String html = Report.html("fwatlas report: " + t.location(), kernels, changed, missing);
+            List<Row> support = devices == null ? null
+                    : Devices.summary(t, devices, List.of(), null).collectAsList();
+            String html = Report.html("fwatlas report: " + t.location(), kernels, changed, missing, support);
             // write next to the target and rename, so a reader never sees half a page
             Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
             Files.writeString(tmp, html, StandardCharsets.UTF_8);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             out.println("fwatlas report: " + kernels.size() + " kernels, " + changed.size() + " changes"
                     + (missing == null ? ", no resolved table" : ", missing firmware of " + missing.size() + " kernels")
+                    + (support == null ? "" : ", " + supported(support) + " of " + devices.size() + " devices supported")
                     + "; wrote " + target);
             out.flush();
             return 0;

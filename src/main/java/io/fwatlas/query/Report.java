@@ -73,9 +73,11 @@ public final class Report {
 
     /**
      * The page. {@code kernels} is {@link Queries#kernels}'s result (release order), {@code
-     * missing} may be null (no resolved table).
+     * missing} may be null (no resolved table), {@code devices} is {@link Devices#summary}'s
+     * result or null (no device list).
      */
-    public static String html(String title, List<Row> kernels, List<Row> changes, List<Row> missing) {
+    public static String html(String title, List<Row> kernels, List<Row> changes, List<Row> missing,
+            List<Row> devices) {
         ObjectNode data = JSON.createObjectNode();
         data.put("title", title);
         ArrayNode k = data.putArray("kernels");
@@ -97,6 +99,9 @@ public final class Report {
                 m.addObject().put("kernel", r.<String>getAs("kernel")).put("not_found", r.<Long>getAs("not_found"));
             }
         }
+        if (devices != null) {
+            deviceMatrix(data.putObject("devices"), kernels, devices);
+        }
         String json;
         try {
             json = JSON.writeValueAsString(data);
@@ -110,6 +115,44 @@ public final class Report {
                 "CHARTJS_VERSION", resource("chart.js-VERSION").strip(),
                 "CHARTJS", resource("chart.umd.min.js").replace("</script", "<\\/script"),
                 "DATA", json));
+    }
+
+    /**
+     * The support matrix: {@code flavours} in the kernels' order, and per device (in the summary's
+     * order) one cell per flavour that supports it.
+     */
+    private static void deviceMatrix(ObjectNode m, List<Row> kernels, List<Row> summary) {
+        ArrayNode flavours = m.putArray("flavours");
+        java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+        for (Row r : kernels) {
+            seen.add(r.<String>getAs("flavour"));
+        }
+        seen.forEach(flavours::add);
+        ArrayNode rows = m.putArray("rows");
+        ObjectNode row = null;
+        String current = null;
+        for (Row r : summary) {
+            String modalias = r.getAs("modalias");
+            if (!modalias.equals(current)) {
+                current = modalias;
+                row = rows.addObject().put("modalias", modalias);
+                row.putObject("cells");
+            }
+            if (Devices.SUPPORTED.equals(r.getAs("status"))) {
+                ObjectNode cell = ((ObjectNode) row.get("cells")).putObject(r.<String>getAs("flavour"));
+                cell.put("first", r.<String>getAs("first")).put("last", r.<String>getAs("last"))
+                        .put("kernels", r.<Long>getAs("kernels"));
+                strings(cell.putArray("gaps"), r.getList(r.fieldIndex("gaps")));
+                strings(cell.putArray("modules"), r.getList(r.fieldIndex("modules")));
+                strings(cell.putArray("firmware"), r.getList(r.fieldIndex("firmware")));
+            }
+        }
+    }
+
+    private static void strings(ArrayNode a, List<Object> values) {
+        for (Object v : values) {
+            a.add(String.valueOf(v));
+        }
     }
 
     /** Replaces each {@code @NAME@} of the template in one pass, so no inserted text is scanned again. */

@@ -37,6 +37,9 @@ import picocli.CommandLine;
 class ReportCommandTest {
     static final List<String> KERNELS = List.of("6.1.0-9-amd64", "6.1.0-10-amd64", "6.12.1-amd64",
             "6.1.0-10-cloud-amd64");
+    static final String DEVICE_A = "pci:v00001AF4d00001041sv00001AF4sd00001100bc02sc00i00";
+    static final String DEVICE_B = "usb:v1234p5678d0100dc00dsc00dp00ic02isc06ip00in00";
+    static final String DEVICE_C = "acpi:NONE0000:";
     @TempDir
     static Path tmp;
     static SparkSession spark;
@@ -65,7 +68,16 @@ class ReportCommandTest {
             }
         }
         fw.add(RowFactory.create(KERNELS.get(0), "evil", "</script><b>x", false, "evil.ko", "/trees"));
+        // m0 drives device A in every kernel, m2 drives device B from 6.12.1 on; nothing drives C
+        List<Row> modinfo = new ArrayList<>();
+        for (String kernel : KERNELS) {
+            modinfo.add(RowFactory.create(kernel, "m0", "m0.ko", false, 0, "alias", DEVICE_A.replace("sv0", "sv*"),
+                    "/trees"));
+            modinfo.add(RowFactory.create(kernel, "m0", "m0.ko", false, 1, "firmware", "fw-0.bin", "/trees"));
+        }
+        modinfo.add(RowFactory.create("6.12.1-amd64", "m2", "m2.ko", false, 0, "alias", "usb:v1234p*", "/trees"));
         write(fw, AtlasTables.FIRMWARE, "firmware");
+        write(modinfo, AtlasTables.MODINFO, "modinfo");
         write(mods, AtlasTables.MODULES, "modules");
         write(resolved, AtlasTables.RESOLVED, "resolved");
     }
@@ -121,6 +133,50 @@ class ReportCommandTest {
         chromium(chromium, profile, "--hide-scrollbars", "--window-size=1200,1600", "--screenshot=" + png,
                 html.toUri().toString());
         assertTrue(Files.size(png) > 10_000, "screenshot " + png);
+    }
+
+    /** Two series (amd64, cloud-amd64) and three devices: six cells, three of them supported. */
+    @Test
+    void deviceSectionHasOneCellPerDeviceAndSeries() throws Exception {
+        Path devices = tmp.resolve("devices.txt");
+        Files.writeString(devices, "# a machine\n" + DEVICE_A + "\n" + DEVICE_B + "\n" + DEVICE_C + "\n");
+        Path html = tmp.resolve("devices.html");
+        String[] r = run("report", "--table", table.toString(), "--out", html.toString(), "--devices",
+                devices.toString());
+        assertEquals("0", r[0], r[2]);
+        assertEquals("fwatlas report: 4 kernels, 2 changes, missing firmware of 4 kernels, 2 of 3 devices "
+                + "supported; wrote " + html + "\n", r[1]);
+
+        String chromium = chromium();
+        Assumptions.assumeTrue(chromium != null, "no chromium installed");
+        String dom = chromium(chromium, Files.createDirectories(tmp.resolve("profile-devices")), "--dump-dom",
+                html.toUri().toString());
+        Matcher body = Pattern.compile("<body([^>]*)>").matcher(dom);
+        assertTrue(body.find(), dom);
+        assertTrue(body.group(1).contains("data-fwatlas-errors=\"\""), body.group(1));
+        assertTrue(body.group(1).contains("data-fwatlas-device-cells=\"6\""), body.group(1));
+        assertEquals(3, count(dom, "<td class=\"supported\">"), dom);
+        assertEquals(3, count(dom, "<td class=\"unsupported\">"), dom);
+        // A: every amd64 kernel from the first, and the cloud one alone; B: from 6.12.1 only
+        assertTrue(dom.contains("<td class=\"supported\"><b>6.1.0-9-amd64</b> \u2026 6.12.1-amd64<br>m0<br>"
+                + "<small title=\"fw-0.bin\">fw-0.bin</small></td>"), dom);
+        assertTrue(dom.contains("<td class=\"supported\"><b>6.1.0-10-cloud-amd64</b> only<br>m0<br>"), dom);
+        assertTrue(dom.contains("<td class=\"supported\"><b>6.12.1-amd64</b> only<br>m2<br>"
+                + "<small title=\"\">no firmware</small></td>"), dom);
+        assertTrue(dom.contains("<td class=\"device\">" + DEVICE_C + "</td><td class=\"unsupported\">"), dom);
+
+        String[] bad = run("report", "--table", table.toString(), "--out", html.toString(), "--devices",
+                tmp.resolve("none.txt").toString());
+        assertEquals("2", bad[0]);
+        assertEquals("fwatlas report: --devices " + tmp.resolve("none.txt") + ": no such file\n", bad[2]);
+    }
+
+    static int count(String s, String part) {
+        int n = 0;
+        for (int i = s.indexOf(part); i >= 0; i = s.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
     }
 
     @Test
