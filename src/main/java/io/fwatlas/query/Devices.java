@@ -8,7 +8,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.flatten;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.struct;
@@ -17,19 +16,25 @@ import io.fwatlas.module.AliasIndex;
 import io.fwatlas.module.Modalias;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.StructType;
@@ -49,15 +54,23 @@ public final class Devices {
     static final StructType MATCH = StructType.fromDDL("device INT, kernel STRING, module STRING, path STRING, "
             + "builtin BOOLEAN, source STRING, ordinal INT, alias STRING");
     static final StructType GIVEN = StructType.fromDDL("device INT, modalias STRING");
+    /** {@link #summary}'s rows; the lists of names print space-joined. */
+    static final StructType SUMMARY = StructType.fromDDL("modalias STRING, flavour STRING, status STRING, "
+            + "first STRING, last STRING, kernels BIGINT, gaps ARRAY<STRING>")
+            .add("modules", DataTypes.createArrayType(DataTypes.StringType), true, spaceSeparated())
+            .add("firmware", DataTypes.createArrayType(DataTypes.StringType), true, spaceSeparated());
     /** Lists of names that the text formats join with one space, not with ", ". */
-    static final Metadata SPACE_SEPARATED = new MetadataBuilder()
-            .putString(ResultWriter.SEPARATOR, " ").build();
+    static final Metadata SPACE_SEPARATED = spaceSeparated();
     public static final String SUPPORTED = "supported";
     public static final String UNSUPPORTED = "unsupported";
     /** Alias rows indexed together on an executor: about 30,000 make one kernel. */
     static final int CHUNK = 1 << 16;
 
     private static final String[] MODULE_KEY = {"kernel", "source", "path", "module"};
+
+    private static Metadata spaceSeparated() {
+        return new MetadataBuilder().putString(ResultWriter.SEPARATOR, " ").build();
+    }
 
     private Devices() {
     }
@@ -86,27 +99,61 @@ public final class Devices {
      */
     public static Dataset<Row> summary(AtlasTables t, DeviceList devices, List<String> kernels, String flavour) {
         Selection s = select(t, kernels, flavour);
-        Dataset<Row> found = withFirmware(firstMatches(unshadowed(matches(s.modinfo, devices), s.modules)), s.modinfo)
-                .join(s.order, "kernel");
-        Dataset<Row> spans = Queries.spans(found.select("device", "kernel", "flavour", "seq").distinct(), s.order,
-                "device");
-        Dataset<Row> lists = found.groupBy("device", "flavour").agg(
-                array_sort(collect_set(col("module"))).as("modules"),
-                array_sort(array_distinct(flatten(collect_list(col("firmware"))))).as("firmware"));
-        Column noNames = array().cast("array<string>");
-        Dataset<Row> supported = spans.join(lists, new String[] {"device", "flavour"})
-                .select(col("device"), col("flavour"), lit(SUPPORTED).as("status"), col("first"), col("last"),
-                        col("kernels"), col("gaps"), col("modules"), col("firmware"));
-        Dataset<Row> given = given(t.spark(), devices);
-        Dataset<Row> unsupported = given.join(supported.select("device"), new String[] {"device"}, "left_anti")
-                .select(col("device"), lit(null).cast("string").as("flavour"), lit(UNSUPPORTED).as("status"),
-                        lit(null).cast("string").as("first"), lit(null).cast("string").as("last"),
-                        lit(0L).as("kernels"), noNames.as("gaps"), noNames.as("modules"), noNames.as("firmware"));
-        return supported.unionByName(unsupported).join(given, "device")
-                .orderBy(col("device"), col("flavour").asc_nulls_last())
-                .select(col("modalias"), col("flavour"), col("status"), col("first"), col("last"), col("kernels"),
-                        col("gaps"), col("modules").as("modules", SPACE_SEPARATED),
-                        col("firmware").as("firmware", SPACE_SEPARATED));
+        // Grouped on the executors; the groups (devices times flavours) are few, so the spans
+        // are taken on the driver from the release order, not with more joins.
+        List<Row> groups = withFirmware(firstMatches(unshadowed(matches(s.modinfo, devices), s.modules)), s.modinfo)
+                .join(s.order, "kernel")
+                .groupBy("device", "flavour").agg(collect_set(col("seq")).as("seqs"),
+                        array_sort(collect_set(col("module"))).as("modules"),
+                        array_sort(array_distinct(flatten(collect_list(col("firmware"))))).as("firmware"))
+                .collectAsList();
+        Map<Integer, List<Row>> byDevice = new TreeMap<>();
+        for (Row g : groups) {
+            byDevice.computeIfAbsent(g.getInt(0), d -> new ArrayList<>()).add(g);
+        }
+        List<Row> order = s.order.orderBy("seq").collectAsList();
+        List<Row> out = new ArrayList<>();
+        for (int d = 0; d < devices.size(); d++) {
+            String modalias = devices.given().get(d);
+            List<Row> found = byDevice.get(d);
+            if (found == null) {
+                out.add(RowFactory.create(modalias, null, UNSUPPORTED, null, null, 0L, new String[0], new String[0],
+                        new String[0]));
+                continue;
+            }
+            found.sort(Comparator.comparing(g -> g.getString(1)));
+            for (Row g : found) {
+                out.add(span(modalias, g, order));
+            }
+        }
+        return t.spark().createDataFrame(out, SUMMARY);
+    }
+
+    /** One supported row: first, last, count and gaps of the group's kernels in release order. */
+    private static Row span(String modalias, Row group, List<Row> order) {
+        Set<Integer> seqs = new HashSet<>(group.getList(2));
+        String flavour = group.getString(1);
+        int first = Collections.min(seqs);
+        int last = Collections.max(seqs);
+        List<String> gaps = new ArrayList<>();
+        for (Row o : order) {
+            if (o.getString(1).equals(flavour) && o.getInt(2) > first && o.getInt(2) < last
+                    && !seqs.contains(o.getInt(2))) {
+                gaps.add(o.getString(0));
+            }
+        }
+        return RowFactory.create(modalias, flavour, SUPPORTED, kernelAt(order, first), kernelAt(order, last),
+                (long) seqs.size(), gaps.toArray(new String[0]), group.getList(3).toArray(new String[0]),
+                group.getList(4).toArray(new String[0]));
+    }
+
+    private static String kernelAt(List<Row> order, int seq) {
+        for (Row o : order) {
+            if (o.getInt(2) == seq) {
+                return o.getString(0);
+            }
+        }
+        throw new IllegalStateException("no kernel numbered " + seq);
     }
 
     /**
