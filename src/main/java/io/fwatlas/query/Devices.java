@@ -54,23 +54,19 @@ public final class Devices {
     static final StructType MATCH = StructType.fromDDL("device INT, kernel STRING, module STRING, path STRING, "
             + "builtin BOOLEAN, source STRING, ordinal INT, alias STRING");
     static final StructType GIVEN = StructType.fromDDL("device INT, modalias STRING");
-    /** {@link #summary}'s rows; the lists of names print space-joined. */
+    /** Lists of names that the text formats join with one space, not with ", ". */
+    static final Metadata SPACE_SEPARATED = new MetadataBuilder().putString(ResultWriter.SEPARATOR, " ").build();
+    /** {@link #summary}'s rows. */
     static final StructType SUMMARY = StructType.fromDDL("modalias STRING, flavour STRING, status STRING, "
             + "first STRING, last STRING, kernels BIGINT, gaps ARRAY<STRING>")
-            .add("modules", DataTypes.createArrayType(DataTypes.StringType), true, spaceSeparated())
-            .add("firmware", DataTypes.createArrayType(DataTypes.StringType), true, spaceSeparated());
-    /** Lists of names that the text formats join with one space, not with ", ". */
-    static final Metadata SPACE_SEPARATED = spaceSeparated();
+            .add("modules", DataTypes.createArrayType(DataTypes.StringType), true, SPACE_SEPARATED)
+            .add("firmware", DataTypes.createArrayType(DataTypes.StringType), true, SPACE_SEPARATED);
     public static final String SUPPORTED = "supported";
     public static final String UNSUPPORTED = "unsupported";
     /** Alias rows indexed together on an executor: about 30,000 make one kernel. */
     static final int CHUNK = 1 << 16;
 
     private static final String[] MODULE_KEY = {"kernel", "source", "path", "module"};
-
-    private static Metadata spaceSeparated() {
-        return new MetadataBuilder().putString(ResultWriter.SEPARATOR, " ").build();
-    }
 
     private Devices() {
     }
@@ -84,8 +80,7 @@ public final class Devices {
      */
     public static Dataset<Row> rows(AtlasTables t, DeviceList devices, List<String> kernels, String flavour) {
         Selection s = select(t, kernels, flavour);
-        Dataset<Row> first = firstMatches(unshadowed(matches(s.modinfo, devices), s.modules));
-        return withFirmware(first, s.modinfo).join(s.order, "kernel").join(given(t.spark(), devices), "device")
+        return found(s, devices).join(given(t.spark(), devices), "device")
                 .orderBy("device", "flavour", "seq", "module")
                 .select(col("modalias"), col("kernel"), col("flavour"), col("module"), col("builtin"), col("path"),
                         col("alias"), col("firmware").as("firmware", SPACE_SEPARATED));
@@ -101,8 +96,7 @@ public final class Devices {
         Selection s = select(t, kernels, flavour);
         // Grouped on the executors; the groups (devices times flavours) are few, so the spans
         // are taken on the driver from the release order, not with more joins.
-        List<Row> groups = withFirmware(firstMatches(unshadowed(matches(s.modinfo, devices), s.modules)), s.modinfo)
-                .join(s.order, "kernel")
+        List<Row> groups = found(s, devices)
                 .groupBy("device", "flavour").agg(collect_set(col("seq")).as("seqs"),
                         array_sort(collect_set(col("module"))).as("modules"),
                         array_sort(array_distinct(flatten(collect_list(col("firmware"))))).as("firmware"))
@@ -127,6 +121,12 @@ public final class Devices {
             }
         }
         return t.spark().createDataFrame(out, SUMMARY);
+    }
+
+    /** Per (device, kernel, module): the chosen match with its firmware, flavour and release number. */
+    private static Dataset<Row> found(Selection s, DeviceList devices) {
+        return withFirmware(firstMatches(unshadowed(matches(s.modinfo, devices), s.modules)), s.modinfo)
+                .join(s.order, "kernel");
     }
 
     /** One supported row: first, last, count and gaps of the group's kernels in release order. */
