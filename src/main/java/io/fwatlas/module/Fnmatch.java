@@ -214,24 +214,11 @@ public final class Fnmatch {
             } else if (c == 0) {
                 return BRACKET_LITERAL;
             } else if (c == '[' && at(pat, p, pEnd) == '.') {
-                int start = p;
-                int len = 0;
-                while (true) {
-                    c = at(pat, ++p, pEnd);
-                    if (c == '.' && at(pat, p + 1, pEnd) == ']') {
-                        p += 2;
-                        break;
-                    }
-                    if (c == 0) {
-                        return BRACKET_FAIL;
-                    }
-                    len++;
-                }
-                // The C locale has no multi-byte collating elements.
-                if (len != 1) {
+                int x = at(pat, p + 1, pEnd);
+                p = symbolEnd(pat, p, pEnd);
+                if (p == BRACKET_FAIL) {
                     return BRACKET_FAIL;
                 }
-                int x = at(pat, start + 1, pEnd);
                 // Unlike a plain member, a symbol before "-]" counts as a range start, so "[[.a.]-]" misses 'a'.
                 boolean range = at(pat, p, pEnd) == '-' && at(pat, p + 1, pEnd) != 0;
                 if (!range && fn == x) {
@@ -254,23 +241,11 @@ public final class Fnmatch {
             if (low >= 0 && c == '-' && at(pat, p, pEnd) != ']') {
                 int high = at(pat, p++, pEnd);
                 if (high == '[' && at(pat, p, pEnd) == '.') {
-                    int start = p;
-                    int len = 0;
-                    while (true) {
-                        c = at(pat, ++p, pEnd);
-                        if (c == '.' && at(pat, p + 1, pEnd) == ']') {
-                            p += 2;
-                            break;
-                        }
-                        if (c == 0) {
-                            return BRACKET_FAIL;
-                        }
-                        len++;
-                    }
-                    if (len != 1) {
+                    high = at(pat, p + 1, pEnd);
+                    p = symbolEnd(pat, p, pEnd);
+                    if (p == BRACKET_FAIL) {
                         return BRACKET_FAIL;
                     }
-                    high = at(pat, start + 1, pEnd);
                 } else {
                     if (high == '\\') {
                         high = at(pat, p++, pEnd);
@@ -288,6 +263,26 @@ public final class Fnmatch {
             if (c == ']') {
                 return not ? p : BRACKET_FAIL;
             }
+        }
+    }
+
+    /**
+     * A collating symbol {@code [.x.]} whose {@code .} is at {@code dot}: the offset after its
+     * {@code .]}, or BRACKET_FAIL when it never ends or is not one byte (the C locale has no
+     * multi-byte collating elements). The symbol's byte is the one after {@code dot}.
+     */
+    private static int symbolEnd(byte[] pat, int dot, int pEnd) {
+        int p = dot;
+        int len = 0;
+        while (true) {
+            int c = at(pat, ++p, pEnd);
+            if (c == '.' && at(pat, p + 1, pEnd) == ']') {
+                return len == 1 ? p + 2 : BRACKET_FAIL;
+            }
+            if (c == 0) {
+                return BRACKET_FAIL;
+            }
+            len++;
         }
     }
 
