@@ -125,8 +125,10 @@ public final class Devices {
 
     /** Per (device, kernel, module): the chosen match with its firmware, flavour and release number. */
     private static Dataset<Row> found(Selection s, DeviceList devices) {
-        return withFirmware(firstMatches(unshadowed(matches(s.modinfo, devices), s.modules)), s.modinfo)
-                .join(s.order, "kernel");
+        // The plan reads the matches three times (the shadow check, the firmware lookup and the
+        // rows); kept once on the executors, the alias rows are scanned and matched once.
+        Dataset<Row> matches = matches(s.modinfo, devices).localCheckpoint();
+        return withFirmware(firstMatches(unshadowed(matches, s.modules)), s.modinfo).join(s.order, "kernel");
     }
 
     /** One supported row: first, last, count and gaps of the group's kernels in release order. */
