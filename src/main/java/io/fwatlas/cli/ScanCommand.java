@@ -1,6 +1,7 @@
 package io.fwatlas.cli;
 
 import io.fwatlas.scan.Discovery;
+import io.fwatlas.scan.FirmwareDir;
 import io.fwatlas.scan.Release;
 import io.fwatlas.scan.ScanException;
 import io.fwatlas.scan.ScanJob;
@@ -67,7 +68,12 @@ public final class ScanCommand implements Callable<Integer> {
             description = "Also record a SHA-256 of every module's bytes; with --incremental, compare it too.")
     boolean digest;
 
-    @Parameters(arity = "1..*", paramLabel = "INPUT",
+    @Option(names = "--firmware-dir", paramLabel = "DIR",
+            description = "A firmware directory (like /lib/firmware) to record in OUT/firmware_files; repeatable. "
+                    + "An INPUT named firmware, and lib/firmware/ or usr/lib/firmware/ of a tree, are read too.")
+    List<String> firmwareDirs = new ArrayList<>();
+
+    @Parameters(arity = "0..*", paramLabel = "INPUT",
             description = "Release directory, directory of releases, tree with lib/modules/<release>/, package file "
                     + "(.deb, .rpm, .tar, .tar.xz, .tar.zst, .tar.gz) or directory of packages.")
     List<String> inputs = new ArrayList<>();
@@ -103,13 +109,24 @@ public final class ScanCommand implements Callable<Integer> {
             }
             SparkConf conf = SparkSetup.conf(master, confDir);
             Configuration hadoop = SparkSetup.hadoopConf(conf);
-            Discovery.Found found = Discovery.findAll(inputs, kernel, hadoop);
+            List<FirmwareDir> dirs = new ArrayList<>();
+            for (String d : firmwareDirs) {
+                dirs.add(Discovery.firmwareDir(d, hadoop));
+            }
+            Discovery.Found found = inputs.isEmpty() && !dirs.isEmpty()
+                    ? new Discovery.Found(List.of(), List.of()) : Discovery.findAll(inputs, kernel, hadoop);
             List<Release> releases = found.releases();
+            for (FirmwareDir d : found.firmwareDirs()) {
+                if (dirs.stream().noneMatch(x -> x.location().equals(d.location()))) {
+                    dirs.add(d);
+                }
+            }
             StoreErrors.checkOutput(output, TableStore.location(output), hadoop);
             try (TableStore store = TableStore.open(output, hadoop, err)) {
                 out.println("fwatlas scan: " + releases.size() + " releases: "
                         + String.join(", ", releases.stream().map(Release::kernel).toList())
-                        + (found.packages().isEmpty() ? "" : "; " + found.packages().size() + " packages"));
+                        + (found.packages().isEmpty() ? "" : "; " + found.packages().size() + " packages")
+                        + (dirs.isEmpty() ? "" : "; " + dirs.size() + " firmware directories"));
                 out.flush();
                 SparkSession existing = SparkSetup.existing();
                 SparkSession spark = existing;
@@ -119,7 +136,7 @@ public final class ScanCommand implements Callable<Integer> {
                     err.println("fwatlas scan: a Spark session is already running; --master " + master + " ignored");
                 }
                 try {
-                    ScanSummary s = ScanJob.run(spark, hadoop, releases, found.packages(), store,
+                    ScanSummary s = ScanJob.run(spark, hadoop, releases, found.packages(), dirs, store,
                             new ScanJob.Options(maxSize, incremental, prune, digest, maxExpansion), start, err);
                     s.print(out);
                 } finally {

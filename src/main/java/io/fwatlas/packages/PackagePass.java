@@ -27,12 +27,15 @@ import org.apache.commons.compress.archivers.ar.ArArchiveInputStream;
 import org.apache.commons.compress.archivers.cpio.CpioArchiveEntry;
 import org.apache.commons.compress.archivers.cpio.CpioArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import java.security.MessageDigest;
 
 /** One read of one package: the layers for its format, the walk over its members, the counts. */
 final class PackagePass {
     private static final int BUFFER = 256 * 1024;
     /** A member up to this size gets its array at once; a larger one grows as bytes arrive. */
     private static final int FIRST_ARRAY = 16 << 20;
+    /** The most bytes a control.tar may expand to: its md5sums list every file of the package. */
+    private static final long MAX_CONTROL_TAR = 64L << 20;
 
     private final ModuleReader modules;
     private final long maxModuleSize;
@@ -55,6 +58,8 @@ final class PackagePass {
     private long builtinCount;
     private final SortedSet<String> kernels = new TreeSet<>();
     private final byte[] scratch = new byte[64 * 1024];
+    private PackageControl control;
+    private final FirmwareMembers firmware;
 
     PackagePass(ModuleReader modules, long maxModuleSize, long maxExpanded, String name, long length,
                 PackageVisitor visitor) {
@@ -64,6 +69,7 @@ final class PackagePass {
         this.name = name;
         this.length = length;
         this.visitor = visitor;
+        this.firmware = new FirmwareMembers(name);
     }
 
     PackageSummary run(InputStream in) {
@@ -95,6 +101,12 @@ final class PackagePass {
             // commons-compress reports some malformed headers as IllegalArgumentException.
             fault = classify(e);
         }
+        long firmwareCount = 0;
+        for (FirmwareFile f : firmware.finish(format != null && format != PackageFormat.DEB
+                && format != PackageFormat.RPM)) {
+            visitor.firmware(f);
+            firmwareCount++;
+        }
         PackageError error = null;
         if (fault != null) {
             String where = (format == null ? "" : format.label()) + (member == null ? "" : " member " + member);
@@ -103,7 +115,7 @@ final class PackagePass {
             visitor.packageError(error);
         }
         return new PackageSummary(name, format, members, moduleCount, builtinCount, new ArrayList<>(kernels),
-                raw.position(), expanded == null ? 0 : expanded.position(), error);
+                raw.position(), expanded == null ? 0 : expanded.position(), error, control, firmwareCount);
     }
 
     // ---- formats
@@ -133,8 +145,18 @@ final class PackagePass {
             member = e.getName();
             memberSize = e.getLength();
             seen.add(member);
+            if (member.startsWith("control.tar") && control == null) {
+                String arName = member;
+                MemberStream content = new MemberStream(ar, "ar member " + arName + " (" + e.getLength()
+                        + " bytes declared)", e.getLength());
+                controlTar(content, arName);
+                member = arName;
+                content.drain();
+                active(arInput, "ar");
+                continue;
+            }
             if (!member.startsWith("data.tar")) {
-                continue; // control.tar.*, signatures: the ar reader skips them unread
+                continue; // signatures: the ar reader skips them unread
             }
             if (data) {
                 throw new CorruptPackageException("a second data member '" + member + "'");
@@ -154,15 +176,35 @@ final class PackagePass {
         }
     }
 
+    /** The {@code control} file of a control.tar member, parsed; other files of it are skipped. */
+    private void controlTar(MemberStream content, String arName) throws IOException, PackageException {
+        BufferedInputStream in = new BufferedInputStream(content, 64 * 1024);
+        Compression c = checkedCompression(in, arName, "control.tar");
+        try (InputStream d = c == Compression.NONE ? in : DecodedStream.open(c, in, arName)) {
+            Meter m = new Meter(d, arName, MAX_CONTROL_TAR, false);
+            active(m, "tar");
+            CheckedTarInputStream tar = new CheckedTarInputStream(m);
+            for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+                String n = e.getName().startsWith("./") ? e.getName().substring(2) : e.getName();
+                if (e.isFile() && n.equals("control") && control == null) {
+                    member = arName + " member " + e.getName();
+                    if (e.getSize() > PackageControl.MAX_CONTROL) {
+                        throw new CorruptPackageException("control file of " + e.getSize() + " bytes, more than "
+                                + PackageControl.MAX_CONTROL);
+                    }
+                    memberSize = e.getSize();
+                    control = PackageControl.debian(bytes(tar, e.getSize()));
+                    visitor.control(control);
+                }
+                skipRest(tar);
+            }
+            m.drain();
+        }
+    }
+
     private void dataTar(MemberStream content, String arName) throws IOException, PackageException {
         BufferedInputStream in = new BufferedInputStream(content, 64 * 1024);
-        byte[] head = peek(in, Compression.MAGIC_LENGTH);
-        Compression actual = Compression.detect(head, head.length);
-        Compression declared = compressionOf(arName);
-        if (actual != declared) {
-            throw new CorruptPackageException(arName + " starts with " + (actual == Compression.NONE ? "no compression magic"
-                    : actual.label() + " data") + ", not " + declared.label() + " as its name says");
-        }
+        Compression declared = checkedCompression(in, arName, "data.tar");
         if (declared == Compression.NONE) {
             tar(in, arName);
             return;
@@ -172,8 +214,21 @@ final class PackagePass {
         }
     }
 
-    private static Compression compressionOf(String arName) throws CorruptPackageException {
-        String suffix = arName.substring("data.tar".length());
+    /** The compression a member's name declares, once its magic is checked to agree. */
+    private static Compression checkedCompression(BufferedInputStream in, String arName, String base)
+            throws IOException, PackageException {
+        byte[] head = peek(in, Compression.MAGIC_LENGTH);
+        Compression actual = Compression.detect(head, head.length);
+        Compression declared = compressionOf(arName, base);
+        if (actual != declared) {
+            throw new CorruptPackageException(arName + " starts with " + (actual == Compression.NONE ? "no compression magic"
+                    : actual.label() + " data") + ", not " + declared.label() + " as its name says");
+        }
+        return declared;
+    }
+
+    private static Compression compressionOf(String arName, String base) throws CorruptPackageException {
+        String suffix = arName.substring(base.length());
         switch (suffix) {
             case "":
                 return Compression.NONE;
@@ -184,13 +239,17 @@ final class PackagePass {
             case ".gz":
                 return Compression.GZIP;
             default:
-                throw new CorruptPackageException("data member '" + arName + "' is compressed in a way not supported"
-                        + " (data.tar, data.tar.xz, data.tar.zst, data.tar.gz)");
+                throw new CorruptPackageException(base + " member '" + arName + "' is compressed in a way not supported"
+                        + " (" + base + ", " + base + ".xz, " + base + ".zst, " + base + ".gz)");
         }
     }
 
     private void rpm(BufferedInputStream buf) throws IOException, PackageException {
         RpmHeader h = RpmHeader.read(buf, length);
+        if (h.control() != null) {
+            control = h.control();
+            visitor.control(control);
+        }
         if (!h.format().equals("cpio")) {
             throw new CorruptPackageException("payload format '" + h.format() + "' (tag 1124), expected cpio");
         }
@@ -223,6 +282,7 @@ final class PackagePass {
             CpioArchiveInputStream cpio = new CpioArchiveInputStream(new CpioGuard(expanded, what));
             // Of a set of hard links only the last carries the bytes; the others (size 0) are skipped.
             walk(cpio, e -> e.isRegularFile() && !(e.getNumberOfLinks() > 1 && e.getSize() == 0));
+            firmware.endOfHardLinks();
             expanded.drain();
         }
     }
@@ -256,13 +316,52 @@ final class PackagePass {
             members++;
             member = e.getName();
             memberSize = e.getSize();
-            ReleasePath rp = regular.test(e) ? ReleasePath.of(member) : null;
+            boolean isRegular = regular.test(e);
+            ReleasePath rp = isRegular ? ReleasePath.of(member) : null;
             if (rp != null && ModuleNames.isModuleFileName(rp.path())) {
                 module(archive, e.getSize(), rp);
             } else if (rp != null && rp.isBuiltinModinfo()) {
                 builtin(archive, e.getSize(), rp);
+            } else if (rp == null) {
+                firmware(archive, e, isRegular);
             }
             skipRest(archive);
+        }
+    }
+
+    /** A member that may be firmware or a WHENCE file: handed to {@link FirmwareMembers} as a file, link or hard link. */
+    private void firmware(InputStream archive, ArchiveEntry e, boolean isRegular) throws IOException, PackageException {
+        FirmwareMembers.Place place = firmware.place(member, format == PackageFormat.DEB || format == PackageFormat.RPM);
+        if (place == null) {
+            return;
+        }
+        if (e instanceof TarArchiveEntry t && t.isSymbolicLink()) {
+            firmware.link(place, t.getLinkName());
+        } else if (e instanceof TarArchiveEntry t && t.isLink()) {
+            firmware.hardLink(place, t.getLinkName());
+        } else if (e instanceof CpioArchiveEntry c && c.isSymbolicLink()) {
+            if (c.getSize() > FirmwareMembers.MAX_LINK_TARGET) {
+                firmware.error(place, FirmwareFile.LINK, ErrorKind.BAD_PACKAGE, "cpio symbolic link of "
+                        + c.getSize() + " bytes, more than " + FirmwareMembers.MAX_LINK_TARGET);
+                return;
+            }
+            firmware.link(place, new String(bytes(archive, c.getSize()), StandardCharsets.UTF_8));
+        } else if (e instanceof CpioArchiveEntry c && c.isRegularFile() && c.getNumberOfLinks() > 1 && c.getSize() == 0) {
+            firmware.cpioHardLink(place, c.getInode());
+        } else if (isRegular) {
+            if (place.whence() && e.getSize() <= Whence.MAX_SIZE) {
+                byte[] text = bytes(archive, e.getSize());
+                firmware.whence(place, text);
+                if (place.listed()) {
+                    firmware.file(place, text);
+                }
+                return;
+            }
+            if (!place.listed()) {
+                return;
+            }
+            firmware.file(place, archive, e.getSize(), scratch,
+                    e instanceof CpioArchiveEntry c && c.getNumberOfLinks() > 1 ? c.getInode() : -1);
         }
     }
 

@@ -13,10 +13,18 @@ import java.util.List;
  * @param packageBytes  bytes read from the package stream
  * @param expandedBytes bytes the archive layer decompressed to (the limit counts these)
  * @param error         the fault that ended the read early, or null when it reached the end
+ * @param control       what the package says about itself, or null (a tarball, or none was read)
+ * @param firmware      files and links below a firmware root, delivered through {@link PackageVisitor#firmware}
  */
 public record PackageSummary(String packageName, PackageFormat format, long members, long modules, long builtins,
-                             List<String> kernels, long packageBytes, long expandedBytes, PackageError error)
+                             List<String> kernels, long packageBytes, long expandedBytes, PackageError error,
+                             PackageControl control, long firmware)
         implements java.io.Serializable {
+
+    public PackageSummary(String packageName, PackageFormat format, long members, long modules, long builtins,
+                          List<String> kernels, long packageBytes, long expandedBytes, PackageError error) {
+        this(packageName, format, members, modules, builtins, kernels, packageBytes, expandedBytes, error, null, 0);
+    }
 
     public PackageSummary {
         kernels = List.copyOf(kernels);

@@ -26,6 +26,18 @@ public interface PackageVisitor {
     /** A {@code modules.builtin.modinfo} that could not be read (larger than the module cap). */
     void builtinError(String kernel, String path, ErrorKind kind, String message);
 
+    /** What the package says about itself (a .deb's control file, an .rpm's header); before any member. */
+    default void control(PackageControl control) {
+    }
+
+    /**
+     * A file or link below a firmware root ({@code lib/firmware/}, {@code usr/lib/firmware/}, or the
+     * top directory of a linux-firmware source tarball). Delivered once the archive has been read to
+     * its end or to a fault, in archive order, with WHENCE's driver and licence when the package holds one.
+     */
+    default void firmware(FirmwareFile file) {
+    }
+
     /** The package could not be read on from here; called at most once, last. */
     void packageError(PackageError error);
 }

@@ -12,11 +12,20 @@ import java.nio.charset.StandardCharsets;
  * @param payloadOffset where the payload starts in the package
  * @param format        PAYLOADFORMAT (tag 1124), "cpio" when absent as rpm assumes
  * @param compressor    PAYLOADCOMPRESSOR (tag 1125), "gzip" when absent as rpm assumes
+ * @param control       NAME, [EPOCH:]VERSION-RELEASE, SUMMARY, DESCRIPTION and URL; null without a NAME
  */
-record RpmHeader(long payloadOffset, String format, String compressor) {
+record RpmHeader(long payloadOffset, String format, String compressor, PackageControl control) {
     static final int LEAD_SIZE = 96;
     static final int TAG_PAYLOADFORMAT = 1124;
     static final int TAG_PAYLOADCOMPRESSOR = 1125;
+    static final int TAG_NAME = 1000;
+    static final int TAG_VERSION = 1001;
+    static final int TAG_RELEASE = 1002;
+    static final int TAG_EPOCH = 1003;
+    static final int TAG_SUMMARY = 1004;
+    static final int TAG_DESCRIPTION = 1005;
+    static final int TAG_URL = 1020;
+    private static final int TYPE_INT32 = 4;
     /** rpm refuses headers with more index entries (hdrchkTags) or more data (hdrchkData). */
     static final int MAX_ENTRIES = 0xffff;
     static final int MAX_DATA = 0x0fffffff;
@@ -49,7 +58,16 @@ record RpmHeader(long payloadOffset, String format, String compressor) {
         pos += main.byteSize();
         String format = main.string(TAG_PAYLOADFORMAT, "cpio");
         String compressor = main.string(TAG_PAYLOADCOMPRESSOR, "gzip");
-        return new RpmHeader(pos, format, compressor);
+        String name = main.string(TAG_NAME, null);
+        PackageControl control = null;
+        if (name != null) {
+            long epoch = main.int32(TAG_EPOCH, -1);
+            String version = (epoch >= 0 ? epoch + ":" : "") + main.string(TAG_VERSION, "")
+                    + "-" + main.string(TAG_RELEASE, "");
+            control = new PackageControl(name, version, main.string(TAG_SUMMARY, null),
+                    main.string(TAG_DESCRIPTION, null), main.string(TAG_URL, null));
+        }
+        return new RpmHeader(pos, format, compressor, control);
     }
 
     /** One header structure: 16 bytes of intro, the index, then the data store. */
@@ -105,6 +123,22 @@ record RpmHeader(long payloadOffset, String format, String compressor) {
                             + " at offset " + off + " lie outside the " + data.length + "-byte data store");
                 }
             }
+        }
+
+        /** The first INT32 value of {@code tag}, {@code absent} when there is none. */
+        long int32(int tag, long absent) throws PackageException {
+            for (int i = 0; i < entries; i++) {
+                int at = i * 16;
+                if (u32(index, at) != tag) {
+                    continue;
+                }
+                if (u32(index, at + 4) != TYPE_INT32) {
+                    throw new CorruptPackageException(what + " tag " + tag + ": type " + u32(index, at + 4)
+                            + ", expected an int32");
+                }
+                return u32(data, (int) u32(index, at + 8));
+            }
+            return absent;
         }
 
         /** The string value of {@code tag}, {@code absent} when there is none. */

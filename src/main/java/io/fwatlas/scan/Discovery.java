@@ -32,18 +32,24 @@ import io.fwatlas.module.ModuleNames;
  */
 public final class Discovery {
     static final int MAX_DEPTH = 4;
+    /** An input directory of this name is a firmware directory. */
+    static final String FIRMWARE = "firmware";
     static final String LOOKED_FOR = "lib/modules/<release>/, usr/lib/modules/<release>/, a directory holding "
-            + "kernel/, modules.* files or *.ko, *.ko.xz, *.ko.zst, *.ko.gz files, or package files "
-            + "(.deb, .rpm, .tar, .tar.xz, .tar.zst, .tar.gz)";
+            + "kernel/, modules.* files or *.ko, *.ko.xz, *.ko.zst, *.ko.gz files, package files "
+            + "(.deb, .rpm, .tar, .tar.xz, .tar.zst, .tar.gz), or lib/firmware/, usr/lib/firmware/";
     private static final Pattern KERNEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+~-]*");
 
     private Discovery() {
     }
 
     /** What the inputs hold: release trees and package files, each in input order. */
-    public record Found(List<Release> releases, List<PackageInput> packages) {
+    public record Found(List<Release> releases, List<PackageInput> packages, List<FirmwareDir> firmwareDirs) {
+        public Found(List<Release> releases, List<PackageInput> packages) {
+            this(releases, packages, List.of());
+        }
+
         public boolean isEmpty() {
-            return releases.isEmpty() && packages.isEmpty();
+            return releases.isEmpty() && packages.isEmpty() && firmwareDirs.isEmpty();
         }
     }
 
@@ -90,9 +96,11 @@ public final class Discovery {
         Map<String, Release> byKernel = new LinkedHashMap<>();
         Map<String, String> realRoots = new LinkedHashMap<>();
         Map<String, PackageInput> packages = new LinkedHashMap<>();
+        Map<String, FirmwareDir> firmwareDirs = new LinkedHashMap<>();
         for (String input : inputs) {
             Found one = findOne(input, conf);
             one.packages().forEach(p -> packages.putIfAbsent(p.location(), p));
+            one.firmwareDirs().forEach(d -> firmwareDirs.putIfAbsent(realLocation(d.location(), d.local()), d));
             for (Release r : one.releases()) {
                 String real = realLocation(r);
                 Release seen = byKernel.get(r.kernel());
@@ -121,7 +129,7 @@ public final class Discovery {
             Release only = out.get(0);
             out = List.of(new Release(kernel, only.root(), only.local(), only.source()));
         }
-        return new Found(out, List.copyOf(packages.values()));
+        return new Found(out, List.copyOf(packages.values()), List.copyOf(firmwareDirs.values()));
     }
 
     /** Releases and packages under one input. */
@@ -150,13 +158,38 @@ public final class Discovery {
                 throw ScanException.usage("input not readable: " + input + " (" + e.getMessage() + ")");
             }
         }
+        if (name(root).equals(FIRMWARE)) {
+            return new Found(List.of(), List.of(), List.of(new FirmwareDir(root, tree.local())));
+        }
         List<Release> found = new ArrayList<>();
         List<PackageInput> packages = new ArrayList<>();
-        search(tree, root, root, name(root), top, 0, new HashSet<>(), found, packages);
-        if (found.isEmpty() && packages.isEmpty()) {
+        List<FirmwareDir> firmware = new ArrayList<>();
+        search(tree, root, root, name(root), top, 0, new HashSet<>(), found, packages, firmware);
+        if (found.isEmpty() && packages.isEmpty() && firmware.isEmpty()) {
             throw ScanException.usage("no kernel release found in " + input + ": looked for " + LOOKED_FOR);
         }
-        return new Found(found, packages);
+        return new Found(found, packages, firmware);
+    }
+
+    /** A directory given as a firmware directory (--firmware-dir): it must be one. */
+    public static FirmwareDir firmwareDir(String input, Configuration conf) {
+        Tree tree = treeFor(input, conf);
+        String root = rootOf(input);
+        List<Entry> top;
+        try {
+            top = tree.list(root);
+        } catch (FileNotFoundException | NoSuchFileException e) {
+            throw ScanException.usage("--firmware-dir not found: " + input);
+        } catch (IOException | RuntimeException e) {
+            if (!tree.local()) {
+                throw StoreErrors.input(input, e);
+            }
+            throw local(input, e);
+        }
+        if (top == null) {
+            throw ScanException.usage("--firmware-dir is not a directory: " + input);
+        }
+        return new FirmwareDir(root, tree.local());
     }
 
     private static ScanException local(String input, Exception e) {
@@ -167,7 +200,8 @@ public final class Discovery {
     }
 
     private static void search(Tree tree, String source, String dir, String dirName, List<Entry> children,
-                               int depth, Set<Object> visited, List<Release> found, List<PackageInput> packages) {
+                               int depth, Set<Object> visited, List<Release> found, List<PackageInput> packages,
+                               List<FirmwareDir> firmware) {
         try {
             if (!visited.add(tree.key(dir))) {
                 return; // a link loop, or a directory reached twice
@@ -189,6 +223,13 @@ public final class Discovery {
             }
         }
         boolean any = false;
+        for (String base : List.of("lib/firmware", "usr/lib/firmware")) {
+            String fw = child(tree, dir, base);
+            if (listQuietly(tree, fw) != null) {
+                firmware.add(new FirmwareDir(fw, tree.local()));
+                any = true;
+            }
+        }
         for (String base : List.of("lib/modules", "usr/lib/modules")) {
             List<Entry> releases = listQuietly(tree, child(tree, dir, base));
             if (releases == null) {
@@ -208,7 +249,7 @@ public final class Discovery {
             if (e.dir()) {
                 List<Entry> grand = listQuietly(tree, e.location());
                 if (grand != null) {
-                    search(tree, source, e.location(), e.name(), grand, depth + 1, visited, found, packages);
+                    search(tree, source, e.location(), e.name(), grand, depth + 1, visited, found, packages, firmware);
                 }
             }
         }
@@ -247,13 +288,17 @@ public final class Discovery {
     }
 
     private static String realLocation(Release r) {
-        if (!r.local()) {
-            return r.root();
+        return realLocation(r.root(), r.local());
+    }
+
+    private static String realLocation(String location, boolean local) {
+        if (!local) {
+            return location;
         }
         try {
-            return Paths.get(r.root()).toRealPath().toString();
+            return Paths.get(location).toRealPath().toString();
         } catch (IOException e) {
-            return r.root();
+            return location;
         }
     }
 

@@ -57,6 +57,9 @@ public final class ReadModules implements Function<Work, TaskResult> {
         if (work instanceof PackageTask p) {
             return ReadPackage.run(p, packages, fs, dir, attempt, conf);
         }
+        if (work instanceof FirmwareDirTask f) {
+            return ReadFirmwareDir.run(f, fs, dir, attempt, conf);
+        }
         Bin bin = (Bin) work;
         try (BinWriter out = new BinWriter(fs, dir, bin, attempt, conf)) {
             for (FileTask t : bin.files()) {

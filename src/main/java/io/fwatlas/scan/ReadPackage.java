@@ -3,6 +3,8 @@ package io.fwatlas.scan;
 import io.fwatlas.module.BuiltinModinfo;
 import io.fwatlas.module.ErrorKind;
 import io.fwatlas.module.ModuleResult;
+import io.fwatlas.packages.FirmwareFile;
+import io.fwatlas.packages.PackageControl;
 import io.fwatlas.packages.PackageError;
 import io.fwatlas.packages.PackageReader;
 import io.fwatlas.packages.PackageSummary;
@@ -40,6 +42,8 @@ final class ReadPackage implements PackageVisitor {
     private final Configuration conf;
     private final Map<String, BinWriter> writers = new LinkedHashMap<>();
     private String lastKernel;
+    private PackageControl control;
+    private FirmwareWriter firmware;
 
     private ReadPackage(PackageTask task, FileSystem fs, Path runDir, String attempt, Configuration conf) {
         this.task = task;
@@ -68,9 +72,18 @@ final class ReadPackage implements PackageVisitor {
             for (BinWriter w : r.writers.values()) {
                 bins.add(w.commit());
             }
-            return new TaskResult(bins, in, summary);
+            FirmwareResult fw = null;
+            if (r.firmware != null) {
+                PackageError e = summary.error();
+                fw = r.firmware.commit(summary.format() == null ? null : summary.format().label(),
+                        e == null ? null : e.kind().label(), e == null ? null : e.message());
+            }
+            return new TaskResult(bins, in, summary, fw);
         } finally {
             r.writers.values().forEach(BinWriter::close);
+            if (r.firmware != null) {
+                r.firmware.close();
+            }
         }
     }
 
@@ -104,7 +117,49 @@ final class ReadPackage implements PackageVisitor {
     }
 
     @Override
+    public void control(PackageControl c) {
+        control = c;
+    }
+
+    @Override
+    public void firmware(FirmwareFile f) {
+        if (firmware == null) {
+            String[] nv = nameAndVersion(source);
+            firmware = new FirmwareWriter(fs, runDir, attempt, task.input().location(), source, nv[0], nv[1], conf);
+            if (control != null) {
+                firmware.control(control);
+            }
+        }
+        firmware.file(f);
+    }
+
+    /**
+     * A tarball's package name and version from its file name ({@code linux-firmware-20250410.tar.xz}:
+     * {@code linux-firmware}, {@code 20250410}); the whole name without its suffix and no version when
+     * no {@code -} is followed by a digit.
+     */
+    static String[] nameAndVersion(String fileName) {
+        String base = fileName;
+        for (String suffix : PackageInput.SUFFIXES) {
+            if (base.toLowerCase(java.util.Locale.ROOT).endsWith(suffix)) {
+                base = base.substring(0, base.length() - suffix.length());
+                break;
+            }
+        }
+        for (int i = base.length() - 2; i > 0; i--) {
+            if (base.charAt(i) == '-' && Character.isDigit(base.charAt(i + 1))) {
+                return new String[] {base.substring(0, i), base.substring(i + 1)};
+            }
+        }
+        return new String[] {base, null};
+    }
+
+    @Override
     public void packageError(PackageError e) {
+        if (firmware != null && lastKernel == null) {
+            firmware.error(e.member() != null ? e.member() : source, e.kind().label(), e.message());
+            return;
+        }
         String kernel = lastKernel != null ? lastKernel : UNKNOWN_KERNEL;
         String member = e.member() != null ? e.member() : source;
         Tables.error(null, member, false, null, null, e.kind().label(), e.message(), source, writer(kernel));

@@ -172,6 +172,16 @@ public final class ScanJob {
     public static ScanSummary run(SparkSession spark, Configuration conf, List<Release> releases,
                                   List<PackageInput> packages, TableStore store, Options o, long startMillis,
                                   PrintWriter log) throws IOException {
+        return run(spark, conf, releases, packages, List.of(), store, o, startMillis, log);
+    }
+
+    /**
+     * As above, also reading firmware directories: each is read whole, every run, and replaces its
+     * rows in the firmware tables (firmware packages are packages, read or skipped as the others).
+     */
+    public static ScanSummary run(SparkSession spark, Configuration conf, List<Release> releases,
+                                  List<PackageInput> packages, List<FirmwareDir> firmwareDirs, TableStore store,
+                                  Options o, long startMillis, PrintWriter log) throws IOException {
         Broadcast<SerializableConfiguration> bconf = hadoopConf(spark, conf);
         long t0 = System.currentTimeMillis();
         List<FileTask> listed = listFiles(spark, releases, bconf);
@@ -203,7 +213,8 @@ public final class ScanJob {
         List<Release> treesToRead = reads.trees();
         List<PackageInput> packagesToRead = reads.packages();
         try {
-            while (!treesToRead.isEmpty() || !packagesToRead.isEmpty()) {
+            List<FirmwareDir> dirsToRead = new ArrayList<>(firmwareDirs);
+            while (!treesToRead.isEmpty() || !packagesToRead.isEmpty() || !dirsToRead.isEmpty()) {
                 List<FileTask> files = new ArrayList<>();
                 treesToRead.forEach(r -> files.addAll(byKernel.getOrDefault(r.kernel(), List.of())));
                 int parallelism = spark.sparkContext().defaultParallelism();
@@ -218,11 +229,16 @@ public final class ScanJob {
                 for (PackageInput p : packagesToRead) {
                     renumbered.add(new PackageTask(next++, p));
                 }
+                for (FirmwareDir d : dirsToRead) {
+                    renumbered.add(new FirmwareDirTask(next++, d));
+                }
                 log.printf("fwatlas scan: listed %d files of %d releases in %.1f s; %d releases and %d packages "
-                                + "unchanged; reading %d files of %d releases and %d packages in %d tasks%n",
+                                + "unchanged; reading %d files of %d releases, %d packages and %d firmware directories in "
+                        + "%d tasks%n",
                         listed.size(), releases.size(), (tl - t0) / 1000.0, plan.skipped().size(),
                         reads.skippedPackages().size(), files.size(), treesToRead.size(), packagesToRead.size(),
-                        renumbered.size());
+                        dirsToRead.size(), renumbered.size());
+                dirsToRead.clear();
                 log.flush();
                 JavaSparkContext.fromSparkContext(spark.sparkContext()).setJobDescription(
                         "fwatlas: read " + files.size() + " files and " + packagesToRead.size() + " packages");
@@ -274,8 +290,21 @@ public final class ScanJob {
             warnReplaced(kernels, reads, storedPackages, storedManifests.keySet(), log);
             List<String> commit = new ArrayList<>(kernels);
             commit.addAll(pruned);
-            if (!commit.isEmpty() || !packageManifests.isEmpty()) {
-                store.commit(commit, manifests, packageManifests);
+            List<String> inputs = new ArrayList<>();
+            reads.packages().forEach(p -> inputs.add(p.location()));
+            firmwareDirs.forEach(d -> inputs.add(d.location()));
+            List<String> dropped = new ArrayList<>();
+            if (o.prune()) {
+                Set<String> given = new HashSet<>();
+                packages.forEach(p -> given.add(p.location()));
+                for (PackageManifest pm : storedPackages.values()) {
+                    if (!given.contains(pm.location()) && pm.kernels().isEmpty()) {
+                        dropped.add(pm.location()); // a firmware package no input holds any more
+                    }
+                }
+            }
+            if (!commit.isEmpty() || !packageManifests.isEmpty() || !inputs.isEmpty() || !dropped.isEmpty()) {
+                store.commit(commit, manifests, packageManifests, inputs, dropped);
             }
             Set<String> rescanned = new TreeSet<>();
             Set<String> added = new TreeSet<>();
@@ -419,7 +448,8 @@ public final class ScanJob {
             bins.addAll(t.bins());
             if (t.pkg() != null) {
                 packagesRead++;
-                if (t.pkg().modules() == 0 && t.pkg().builtins() == 0 && t.pkg().complete()) {
+                if (t.pkg().modules() == 0 && t.pkg().builtins() == 0 && t.pkg().firmware() == 0
+                        && t.pkg().complete()) {
                     empty.add(t.input().name());
                 }
             }
@@ -439,8 +469,20 @@ public final class ScanJob {
             decoders.add(b.xzDecoder());
         }
         java.util.Collections.sort(empty);
+        int fwInputs = 0;
+        long fwFiles = 0;
+        long fwLinks = 0;
+        long fwErrors = 0;
+        for (TaskResult t : tasks) {
+            if (t.firmware() != null) {
+                fwInputs++;
+                fwFiles += t.firmware().files();
+                fwLinks += t.firmware().links();
+                fwErrors += t.firmware().errors();
+            }
+        }
         return new ScanSummary(kernels, modules, builtins, firmwareRows, firmware.size(), errors, releases,
                 new ScanSummary.Packages(packagesRead, packagesSkipped, List.copyOf(empty)), elapsedMillis, output,
-                List.copyOf(decoders));
+                List.copyOf(decoders), new ScanSummary.Firmware(fwInputs, fwFiles, fwLinks, fwErrors));
     }
 }

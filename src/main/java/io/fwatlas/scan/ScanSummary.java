@@ -15,11 +15,23 @@ import java.util.Map;
  * @param releases     what happened to each release
  * @param packages     package files read and skipped
  * @param xzDecoders   the xz decoders the executors used; empty when nothing was read
+ * @param firmware     firmware packages and directories read
  */
 public record ScanSummary(int kernels, long modules, long builtins, long firmwareRows, long distinctFirmware,
                           Map<String, Long> errorsByKind, Releases releases, Packages packages, long elapsedMillis,
                           String output,
-                          List<String> xzDecoders) {
+                          List<String> xzDecoders, Firmware firmware) {
+
+    public ScanSummary(int kernels, long modules, long builtins, long firmwareRows, long distinctFirmware,
+                       Map<String, Long> errorsByKind, Releases releases, Packages packages, long elapsedMillis,
+                       String output, List<String> xzDecoders) {
+        this(kernels, modules, builtins, firmwareRows, distinctFirmware, errorsByKind, releases, packages,
+                elapsedMillis, output, xzDecoders, new Firmware(0, 0, 0, 0));
+    }
+
+    /** Firmware packages and directories read, and their rows in firmware_files. */
+    public record Firmware(int inputs, long files, long links, long errors) {
+    }
 
     /** Releases skipped as unchanged, read again, read for the first time, and removed by --prune. */
     public record Releases(int skipped, int rescanned, int added, int pruned) {
@@ -44,6 +56,10 @@ public record ScanSummary(int kernels, long modules, long builtins, long firmwar
                     packages.skipped(), packages.withoutModules().size(),
                     packages.withoutModules().isEmpty() ? "" : ": " + String.join(", ", packages.withoutModules()));
         }
+        if (firmware.inputs() > 0) {
+            w.printf("firmware: %d packages and directories, %d files, %d links, %d errors%n", firmware.inputs(),
+                    firmware.files(), firmware.links(), firmware.errors());
+        }
         if (!errorsByKind.isEmpty()) {
             StringBuilder b = new StringBuilder("errors by kind:");
             errorsByKind.forEach((k, n) -> b.append(' ').append(k).append('=').append(n));
@@ -51,7 +67,11 @@ public record ScanSummary(int kernels, long modules, long builtins, long firmwar
         }
         // as the executors reported it; the driver's own when nothing was read
         w.println("xz decoder: " + (xzDecoders.isEmpty() ? ModuleReader.xzDecoder() : String.join(", ", xzDecoders)));
-        w.println("tables: " + output + "/{" + String.join(",", Tables.NAMES) + "}");
+        List<String> tables = new java.util.ArrayList<>(Tables.NAMES);
+        if (firmware.inputs() > 0) {
+            tables.addAll(Tables.INPUT_TABLES);
+        }
+        w.println("tables: " + output + "/{" + String.join(",", tables) + "}");
         w.flush();
     }
 }

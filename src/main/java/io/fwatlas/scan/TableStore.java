@@ -208,6 +208,7 @@ public final class TableStore implements AutoCloseable {
         m.put("partitioned_by", Tables.PARTITION_COLUMN);
         ArrayNode t = m.putArray("tables");
         Tables.NAMES.forEach(t::add);
+        Tables.INPUT_TABLES.forEach(t::add);
         writeAtomically(new Path(out, MARKER), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
     }
 
@@ -316,7 +317,25 @@ public final class TableStore implements AutoCloseable {
     /** As {@link #commit(List, Map)}, also recording the manifests of the packages this run read. */
     public void commit(List<String> kernels, Map<String, ReleaseManifest> manifests, List<PackageManifest> packages)
             throws IOException {
+        commit(kernels, manifests, packages, List.of(), List.of());
+    }
+
+    /**
+     * As {@link #commit(List, Map, List)}; also replaces the rows of each firmware input in
+     * {@code inputs} (by location) in the {@link Tables#INPUT_TABLES} with what the run staged for it
+     * (none: its rows go), and forgets the packages in {@code dropped}: their manifests and firmware rows.
+     */
+    public void commit(List<String> kernels, Map<String, ReleaseManifest> manifests, List<PackageManifest> packages,
+                       List<String> inputs, List<String> dropped) throws IOException {
         List<Entry> entries = new ArrayList<>();
+        Set<String> inputFiles = new java.util.LinkedHashSet<>();
+        inputs.forEach(l -> inputFiles.add(Tables.inputFile(l)));
+        dropped.forEach(l -> inputFiles.add(Tables.inputFile(l)));
+        for (String f : inputFiles) {
+            for (String t : Tables.INPUT_TABLES) {
+                entries.add(new Entry(t, f, fs.exists(new Path(staging(t), f))));
+            }
+        }
         for (String k : kernels) {
             String part = partition(k);
             for (String t : Tables.NAMES) {
@@ -334,6 +353,9 @@ public final class TableStore implements AutoCloseable {
         }
         for (PackageManifest pm : packages) {
             deletePackageManifest(pm.location());
+        }
+        for (String l : dropped) {
+            deletePackageManifest(l);
         }
         pause("before-commit");
         ObjectNode j = JSON.createObjectNode();

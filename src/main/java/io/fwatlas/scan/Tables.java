@@ -23,6 +23,13 @@ public final class Tables {
     public static final String MODINFO = "modinfo";
     public static final String MODULES = "modules";
     public static final List<String> NAMES = List.of(FIRMWARE, MODINFO, MODULES);
+    public static final String FIRMWARE_FILES = "firmware_files";
+    public static final String FIRMWARE_PACKAGES = "firmware_packages";
+    /**
+     * The tables of firmware packages and directories: not partitioned; each input has one file in
+     * each ({@link #inputFile}), replaced whole when the input is read again.
+     */
+    public static final List<String> INPUT_TABLES = List.of(FIRMWARE_FILES, FIRMWARE_PACKAGES);
     public static final String PARTITION_COLUMN = "kernel";
 
     public static final String STATUS_OK = "ok";
@@ -69,7 +76,48 @@ public final class Tables {
             .addField(string("source", Repetition.REQUIRED))
             .named("modules");
 
+    /** One row per file or link below a firmware root, and one per entry or package that could not be read. */
+    static final MessageType FIRMWARE_FILES_SCHEMA = Types.buildMessage()
+            .addField(string("package", Repetition.OPTIONAL))
+            .addField(string("version", Repetition.OPTIONAL))
+            .addField(string("source", Repetition.REQUIRED))
+            .addField(string("path", Repetition.OPTIONAL))
+            .addField(string("name", Repetition.OPTIONAL))
+            .addField(string("compression", Repetition.OPTIONAL))
+            .addField(string("kind", Repetition.OPTIONAL))
+            .addField(string("target", Repetition.OPTIONAL))
+            .addField(Types.primitive(PrimitiveTypeName.INT64, Repetition.OPTIONAL).named("size"))
+            .addField(string("sha256", Repetition.OPTIONAL))
+            .addField(string("driver", Repetition.OPTIONAL))
+            .addField(string("license", Repetition.OPTIONAL))
+            .addField(string("status", Repetition.REQUIRED))
+            .addField(string("error_kind", Repetition.OPTIONAL))
+            .addField(string("error", Repetition.OPTIONAL))
+            .named("firmware_files");
+
+    /** One row per firmware package or directory: what it says of itself and what it holds. */
+    static final MessageType FIRMWARE_PACKAGES_SCHEMA = Types.buildMessage()
+            .addField(string("package", Repetition.OPTIONAL))
+            .addField(string("version", Repetition.OPTIONAL))
+            .addField(string("source", Repetition.REQUIRED))
+            .addField(string("format", Repetition.OPTIONAL))
+            .addField(string("summary", Repetition.OPTIONAL))
+            .addField(string("description", Repetition.OPTIONAL))
+            .addField(string("homepage", Repetition.OPTIONAL))
+            .addField(Types.primitive(PrimitiveTypeName.INT64, Repetition.REQUIRED).named("files"))
+            .addField(Types.primitive(PrimitiveTypeName.INT64, Repetition.REQUIRED).named("links"))
+            .addField(string("status", Repetition.REQUIRED))
+            .addField(string("error_kind", Repetition.OPTIONAL))
+            .addField(string("error", Repetition.OPTIONAL))
+            .named("firmware_packages");
+
     private Tables() {
+    }
+
+    /** The file name of an input's rows in each of {@link #INPUT_TABLES}: a digest of its location. */
+    public static String inputFile(String location) {
+        byte[] d = ReleaseManifest.sha256().digest(location.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return "input-" + java.util.HexFormat.of().formatHex(d, 0, 16) + ".parquet";
     }
 
     private static org.apache.parquet.schema.PrimitiveType string(String name, Repetition r) {
@@ -81,6 +129,8 @@ public final class Tables {
             case FIRMWARE -> FIRMWARE_SCHEMA;
             case MODINFO -> MODINFO_SCHEMA;
             case MODULES -> MODULES_SCHEMA;
+            case FIRMWARE_FILES -> FIRMWARE_FILES_SCHEMA;
+            case FIRMWARE_PACKAGES -> FIRMWARE_PACKAGES_SCHEMA;
             default -> throw new IllegalArgumentException("no table " + table);
         };
     }
