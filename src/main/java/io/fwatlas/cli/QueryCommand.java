@@ -3,6 +3,7 @@ package io.fwatlas.cli;
 import io.fwatlas.query.AtlasTables;
 import io.fwatlas.query.DeviceList;
 import io.fwatlas.query.Devices;
+import io.fwatlas.query.FirmwarePackages;
 import io.fwatlas.query.Glob;
 import io.fwatlas.query.Queries;
 import io.fwatlas.query.QueryException;
@@ -33,7 +34,8 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "query", description = "Ask the firmware tables a question.", mixinStandardHelpOptions = true,
         subcommands = {QueryCommand.Kernels.class, QueryCommand.Diff.class, QueryCommand.History.class,
-            QueryCommand.WhoNeeds.class, QueryCommand.Top.class, QueryCommand.Device.class, QueryCommand.Sql.class})
+            QueryCommand.WhoNeeds.class, QueryCommand.Top.class, QueryCommand.Device.class, QueryCommand.Missing.class,
+            QueryCommand.Providers.class, QueryCommand.Sql.class})
 public final class QueryCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -59,7 +61,7 @@ public final class QueryCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "missing query: kernels, diff, history, who-needs, top, device or sql");
+                "missing query: kernels, diff, history, who-needs, top, device, missing, providers or sql");
     }
 
     ResultWriter.Format format() {
@@ -237,6 +239,42 @@ public final class QueryCommand implements Callable<Integer> {
             }
             return parent.run(spec, t -> Queries.top(t.firmware(), t.modules(), kernel, parent.flavour, limit),
                     "no firmware in the selected kernels");
+        }
+    }
+
+    @Command(name = "missing", mixinStandardHelpOptions = true,
+            description = "Firmware that resolve found in no package or directory, per kernel, with the modules "
+                    + "that ask for it (run fwatlas resolve first).")
+    static final class Missing implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @ParentCommand
+        QueryCommand parent;
+        @Option(names = "--kernel", paramLabel = "K", description = "Only this kernel (repeatable).")
+        List<String> kernels = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            return parent.answer(spec, t -> FirmwarePackages.missing(t.resolved(), kernels), rows -> null);
+        }
+    }
+
+    @Command(name = "providers", mixinStandardHelpOptions = true,
+            description = "The firmware packages and directories, of every version scanned, that ship a file or "
+                    + "link whose firmware name or path is PATTERN (exact or glob).")
+    static final class Providers implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @ParentCommand
+        QueryCommand parent;
+        @Parameters(paramLabel = "PATTERN")
+        String pattern;
+
+        @Override
+        public Integer call() {
+            return parent.run(spec, t -> FirmwarePackages.providers(t.firmwareFiles(), pattern),
+                    "no scanned firmware package ships " + (Glob.isGlob(pattern) ? "a name matching '" : "'")
+                            + pattern + "'");
         }
     }
 

@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
  * done (missing firmware is a result, not a failure); 2 unusable arguments; 1 failure.
  */
 @Command(name = "resolve", mixinStandardHelpOptions = true,
-        description = "Resolve every firmware name against firmware directories as dracut does; write OUT/resolved.")
+        description = "Resolve every firmware name as dracut does, against firmware directories or the firmware "
+                + "packages scanned into the table; write OUT/resolved.")
 public final class ResolveCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -38,8 +39,9 @@ public final class ResolveCommand implements Callable<Integer> {
     @Option(names = {"-t", "--table"}, required = true, paramLabel = "OUT", description = "Table directory.")
     String table;
 
-    @Option(names = "--firmware-dir", required = true, arity = "1..*", paramLabel = "DIR",
-            description = "Firmware directories (like /lib/firmware), searched in order.")
+    @Option(names = "--firmware-dir", arity = "1..*", paramLabel = "DIR",
+            description = "Firmware directories (like /lib/firmware), searched in order. Without: the firmware "
+                    + "packages and directories the table's scans recorded (OUT/firmware_files), each on its own.")
     List<String> firmwareDirs = new ArrayList<>();
 
     @Option(names = "--master", paramLabel = "URL", description = "Spark master (default local[*]).")
@@ -65,7 +67,18 @@ public final class ResolveCommand implements Callable<Integer> {
             session = TableSession.open("fwatlas-resolve", master, table, confDir);
             SparkSession spark = session.spark;
             AtlasTables tables = AtlasTables.open(spark, table);
-            Dataset<Row> resolved = Resolve.resolve(tables.firmware(), dirs).cache();
+            Dataset<Row> files = null;
+            if (dirs.isEmpty()) {
+                files = tables.firmwareFiles().cache();
+                if (files.isEmpty()) {
+                    err.println("fwatlas resolve: " + table + " has no firmware_files: scan firmware packages or "
+                            + "directories into it first (scan --output " + table + " firmware-*.deb ...), or give "
+                            + "--firmware-dir");
+                    return QueryException.USAGE;
+                }
+            }
+            Dataset<Row> resolved = (files == null ? Resolve.resolve(tables.firmware(), dirs)
+                    : Resolve.resolveInPackages(tables.firmware(), files)).cache();
             try (TableStore store = TableStore.open(table, spark.sparkContext().hadoopConfiguration(), err)) {
                 Resolve.write(resolved, store);
             }
@@ -79,11 +92,29 @@ public final class ResolveCommand implements Callable<Integer> {
                     + byStatus.getOrDefault(FirmwareResolver.MISSING, 0L) + " missing, "
                     + byStatus.getOrDefault(FirmwareResolver.GLOB_NO_MATCH, 0L) + " glob-no-match; table "
                     + tables.location() + "/" + AtlasTables.RESOLVED_TABLE);
+            ResultWriter.Format format = System.console() != null ? ResultWriter.Format.TABLE
+                    : ResultWriter.Format.TSV;
+            if (files != null) {
+                long providers = files.select("package", "version").distinct().count();
+                out.println("against the " + providers + " firmware packages and directories of "
+                        + tables.location() + "/firmware_files");
+                Dataset<Row> perKernel = Resolve.missingPerKernel(resolved);
+                out.println("firmware names missing from every package, per kernel:");
+                ResultWriter.write(perKernel.schema().fields(), perKernel.collectAsList(), format, out);
+                Dataset<Row> perProvider = Resolve.namesPerProvider(resolved);
+                out.println("firmware names provided, per package:");
+                ResultWriter.write(perProvider.schema().fields(), perProvider.collectAsList(), format, out);
+                out.println("the missing names and the modules that need them: fwatlas query --table " + table
+                        + " missing");
+                out.flush();
+                resolved.unpersist();
+                files.unpersist();
+                return 0;
+            }
             List<Row> notFound = Resolve.notFound(resolved).collectAsList();
             if (!notFound.isEmpty()) {
                 out.println("not found, per kernel:");
-                ResultWriter.write(Resolve.notFound(resolved).schema().fields(), notFound,
-                        System.console() != null ? ResultWriter.Format.TABLE : ResultWriter.Format.TSV, out);
+                ResultWriter.write(Resolve.notFound(resolved).schema().fields(), notFound, format, out);
             }
             out.flush();
             resolved.unpersist();

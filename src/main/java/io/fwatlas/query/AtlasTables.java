@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fwatlas.scan.StoreErrors;
 import io.fwatlas.scan.TableStore;
+import io.fwatlas.scan.Tables;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,8 +34,16 @@ public record AtlasTables(SparkSession spark, Path location, Dataset<Row> firmwa
                     + "elf_class INT, byte_order STRING, machine STRING, vermagic STRING, vermagic_release STRING, "
                     + "signed BOOLEAN, status STRING, error_kind STRING, error STRING, source STRING");
     public static final StructType RESOLVED = StructType.fromDDL(
-            "kernel STRING, module STRING, firmware STRING, status STRING, files ARRAY<STRING>, notes ARRAY<STRING>");
+            "kernel STRING, module STRING, firmware STRING, status STRING, files ARRAY<STRING>, notes ARRAY<STRING>, "
+                    + "providers ARRAY<STRING>");
     public static final String RESOLVED_TABLE = "resolved";
+    public static final StructType FIRMWARE_FILES = StructType.fromDDL(
+            "package STRING, version STRING, source STRING, path STRING, name STRING, compression STRING, "
+                    + "kind STRING, target STRING, size BIGINT, sha256 STRING, driver STRING, license STRING, "
+                    + "status STRING, error_kind STRING, error STRING");
+    public static final StructType FIRMWARE_PACKAGES = StructType.fromDDL(
+            "package STRING, version STRING, source STRING, format STRING, summary STRING, description STRING, "
+                    + "homepage STRING, files BIGINT, links BIGINT, status STRING, error_kind STRING, error STRING");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -96,11 +105,30 @@ public record AtlasTables(SparkSession spark, Path location, Dataset<Row> firmwa
         return read(spark, fs, location, RESOLVED_TABLE, RESOLVED);
     }
 
-    /** Registers the views firmware, modinfo and modules for {@code fwatlas query sql}. */
+    /** The {@code firmware_files} table: every file and link of the firmware packages and directories scanned. */
+    public Dataset<Row> firmwareFiles() {
+        return read(spark, fileSystem(spark, location), location, Tables.FIRMWARE_FILES, FIRMWARE_FILES);
+    }
+
+    /** The {@code firmware_packages} table: one row per firmware package or directory scanned. */
+    public Dataset<Row> firmwarePackages() {
+        return read(spark, fileSystem(spark, location), location, Tables.FIRMWARE_PACKAGES, FIRMWARE_PACKAGES);
+    }
+
+    /**
+     * Registers the views firmware, modinfo, modules, firmware_files and firmware_packages for
+     * {@code fwatlas query sql}, and resolved when the table has one.
+     */
     public void registerViews() {
         firmware.createOrReplaceTempView("firmware");
         modinfo.createOrReplaceTempView("modinfo");
         modules.createOrReplaceTempView("modules");
+        firmwareFiles().createOrReplaceTempView(Tables.FIRMWARE_FILES);
+        firmwarePackages().createOrReplaceTempView(Tables.FIRMWARE_PACKAGES);
+        Dataset<Row> r = resolved();
+        if (r != null) {
+            r.createOrReplaceTempView(RESOLVED_TABLE);
+        }
     }
 
     static FileSystem fileSystem(SparkSession spark, Path location) {

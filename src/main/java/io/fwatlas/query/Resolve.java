@@ -20,25 +20,100 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class Resolve {
     static final StructType PAIRS = StructType.fromDDL(
-            "kernel STRING, firmware STRING, status STRING, files ARRAY<STRING>, notes ARRAY<STRING>");
+            "kernel STRING, firmware STRING, status STRING, files ARRAY<STRING>, notes ARRAY<STRING>, "
+                    + "providers ARRAY<STRING>");
 
     private Resolve() {
     }
 
-    /** Rows in the schema of {@link AtlasTables#RESOLVED}, ordered by kernel, module, firmware. */
+    /**
+     * Rows in the schema of {@link AtlasTables#RESOLVED}, ordered by kernel, module, firmware;
+     * {@code providers} names the firmware directory that has the file.
+     */
     public static Dataset<Row> resolve(Dataset<Row> firmware, List<Path> firmwareDirs) {
         FirmwareResolver resolver = new FirmwareResolver(firmwareDirs);
-        List<Row> pairs = firmware.select("kernel", "firmware").distinct().collectAsList();
         List<Row> resolved = new ArrayList<>();
-        for (Row p : pairs) {
+        for (Row p : pairs(firmware)) {
             FirmwareResolver.Resolution r = resolver.resolve(p.getString(0), p.getString(1));
+            List<String> providers = new ArrayList<>();
+            for (Path d : firmwareDirs) {
+                String root = real(d);
+                if (providers.isEmpty() && r.files().stream().anyMatch(f -> f.startsWith(root + "/"))) {
+                    providers.add(d.toString());
+                }
+            }
             resolved.add(RowFactory.create(p.getString(0), p.getString(1), r.status(),
-                    r.files().toArray(new String[0]), r.notes().toArray(new String[0])));
+                    r.files().toArray(new String[0]), r.notes().toArray(new String[0]),
+                    providers.toArray(new String[0])));
         }
+        return join(firmware, resolved);
+    }
+
+    /**
+     * As {@link #resolve(Dataset, List)}, against the packages of {@code firmwareFiles} (the
+     * {@code firmware_files} table) instead of directories: each package on its own, so that
+     * {@code providers} lists every {@code package_version} whose own files satisfy the lookup, and
+     * {@code files} the paths they matched, relative to the firmware root.
+     */
+    public static Dataset<Row> resolveInPackages(Dataset<Row> firmware, Dataset<Row> firmwareFiles) {
+        PackageResolver.Builder b = new PackageResolver.Builder();
+        for (Row r : firmwareFiles.filter(col("status").equalTo("ok"))
+                .select("package", "version", "path", "kind", "target").collectAsList()) {
+            b.add(providerKey(r.getString(0), r.getString(1)), r.getString(2), r.getString(3), r.getString(4));
+        }
+        PackageResolver resolver = b.build();
+        List<Row> resolved = new ArrayList<>();
+        for (Row p : pairs(firmware)) {
+            PackageResolver.Resolution r = resolver.resolve(p.getString(0), p.getString(1));
+            resolved.add(RowFactory.create(p.getString(0), p.getString(1), r.status(),
+                    r.files().toArray(new String[0]), r.notes().toArray(new String[0]),
+                    r.providers().toArray(new String[0])));
+        }
+        return join(firmware, resolved);
+    }
+
+    private static String real(Path d) {
+        try {
+            return d.toRealPath().toString();
+        } catch (IOException e) {
+            return d.toAbsolutePath().toString();
+        }
+    }
+
+    /** Per kernel: distinct firmware names, and those no package or directory has. */
+    public static Dataset<Row> missingPerKernel(Dataset<Row> resolved) {
+        Dataset<Row> order = Queries.releaseOrder(resolved.sparkSession(),
+                resolved.select("kernel").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+        return resolved.groupBy("kernel")
+                .agg(org.apache.spark.sql.functions.countDistinct("firmware").as("firmware_names"),
+                        org.apache.spark.sql.functions.countDistinct(org.apache.spark.sql.functions.when(
+                                col("status").notEqual(FirmwareResolver.FOUND), col("firmware"))).as("missing"))
+                .join(order, "kernel").orderBy("seq").select("kernel", "firmware_names", "missing");
+    }
+
+    /** Per provider: the distinct firmware names it provides, over every kernel. */
+    public static Dataset<Row> namesPerProvider(Dataset<Row> resolved) {
+        return resolved.select(org.apache.spark.sql.functions.explode(col("providers")).as("provider"),
+                        col("firmware"))
+                .groupBy("provider").agg(org.apache.spark.sql.functions.countDistinct("firmware").as("names"))
+                .orderBy("provider");
+    }
+
+    /** {@code package_version}, or the package alone for a directory (which has no version). */
+    public static String providerKey(String pkg, String version) {
+        return version == null ? pkg : pkg + "_" + version;
+    }
+
+    private static List<Row> pairs(Dataset<Row> firmware) {
+        return firmware.filter(col("firmware").isNotNull()).select("kernel", "firmware").distinct().collectAsList();
+    }
+
+    private static Dataset<Row> join(Dataset<Row> firmware, List<Row> resolved) {
         Dataset<Row> res = firmware.sparkSession().createDataFrame(resolved, PAIRS);
         return firmware.select("kernel", "module", "firmware").distinct()
                 .join(res, new String[] {"kernel", "firmware"}, "inner")
-                .select(col("kernel"), col("module"), col("firmware"), col("status"), col("files"), col("notes"))
+                .select(col("kernel"), col("module"), col("firmware"), col("status"), col("files"), col("notes"),
+                        col("providers"))
                 .orderBy("kernel", "module", "firmware");
     }
 
