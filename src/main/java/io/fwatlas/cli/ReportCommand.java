@@ -82,13 +82,19 @@ public final class ReportCommand implements Callable<Integer> {
             List<Row> changed = Report.changes(t.firmware(), t.modules(), changes).collectAsList();
             Dataset<Row> resolved = t.resolved();
             List<Row> missing = null;
+            List<Row> sources = null;
             if (resolved != null) {
                 missing = new ArrayList<>(Report.missing(resolved).collectAsList());
                 missing.sort((a, b) -> KernelRelease.compare(a.getString(0), b.getString(0)));
+                // a resolved table written before providers were recorded has none
+                if (!resolved.filter(org.apache.spark.sql.functions.col("providers").isNotNull()).isEmpty()) {
+                    sources = Report.sources(resolved).collectAsList();
+                }
             }
             List<Row> support = devices == null ? null
                     : Devices.summary(t, devices, List.of(), null).collectAsList();
-            String html = Report.html("fwatlas report: " + t.location(), kernels, changed, missing, support);
+            String html = Report.html("fwatlas report: " + t.location(), kernels, changed, missing, sources,
+                    support);
             // write next to the target and rename, so a reader never sees half a page
             Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
             Files.writeString(tmp, html, StandardCharsets.UTF_8);

@@ -72,12 +72,30 @@ public final class Report {
     }
 
     /**
-     * The page. {@code kernels} is {@link Queries#kernels}'s result (release order), {@code
-     * missing} may be null (no resolved table), {@code devices} is {@link Devices#summary}'s
-     * result or null (no device list).
+     * (kernel, provider, names): per kernel, each package (or firmware directory) that provides
+     * some of its firmware, with the number of distinct names it provides, most first.
      */
+    public static Dataset<Row> sources(Dataset<Row> resolved) {
+        return resolved.filter(col("providers").isNotNull())
+                .select(col("kernel"), org.apache.spark.sql.functions.explode(col("providers")).as("provider"),
+                        col("firmware"))
+                .groupBy("kernel", "provider").agg(countDistinct("firmware").as("names"))
+                .orderBy(col("kernel"), col("names").desc(), col("provider"));
+    }
+
+    /** As {@link #html(String, List, List, List, List, List)} without the firmware sources. */
     public static String html(String title, List<Row> kernels, List<Row> changes, List<Row> missing,
             List<Row> devices) {
+        return html(title, kernels, changes, missing, null, devices);
+    }
+
+    /**
+     * The page. {@code kernels} is {@link Queries#kernels}'s result (release order), {@code
+     * missing} and {@code sources} ({@link #sources}) may be null (no resolved table), {@code
+     * devices} is {@link Devices#summary}'s result or null (no device list).
+     */
+    public static String html(String title, List<Row> kernels, List<Row> changes, List<Row> missing,
+            List<Row> sources, List<Row> devices) {
         ObjectNode data = JSON.createObjectNode();
         data.put("title", title);
         ArrayNode k = data.putArray("kernels");
@@ -97,6 +115,21 @@ public final class Report {
             ArrayNode m = data.putArray("missing");
             for (Row r : missing) {
                 m.addObject().put("kernel", r.<String>getAs("kernel")).put("not_found", r.<Long>getAs("not_found"));
+            }
+        }
+        if (sources != null && missing != null) {
+            java.util.Map<String, List<String>> byKernel = new java.util.HashMap<>();
+            for (Row r : sources) {
+                byKernel.computeIfAbsent(r.getString(0), x -> new ArrayList<>())
+                        .add(r.getString(1) + " (" + r.getLong(2) + ")");
+            }
+            java.util.Map<String, Long> notFound = new java.util.HashMap<>();
+            missing.forEach(r -> notFound.put(r.getAs("kernel"), r.<Long>getAs("not_found")));
+            ArrayNode p = data.putArray("packages");
+            for (Row r : kernels) {
+                String kernel = r.getAs("kernel");
+                p.addObject().put("kernel", kernel).put("not_found", notFound.getOrDefault(kernel, 0L))
+                        .put("providers", String.join(", ", byKernel.getOrDefault(kernel, List.of())));
             }
         }
         if (devices != null) {

@@ -62,9 +62,12 @@ class ReportCommandTest {
                 mods.add(RowFactory.create(kernel, "m" + i, "m" + i + ".ko", false, 1L, "none", 64, "little",
                         "x86_64", "v", kernel, false, "ok", null, null, "/trees"));
                 // fw-0.bin is missing everywhere, and <script> in a name must stay text
+                // fw-0.bin is found nowhere, pkg-a_1 has the others, pkg-b_2 has fw-2.bin too
                 String status = i == 0 ? "missing" : "found";
+                String[] providers = i == 0 ? new String[0] : i == 2 ? new String[] {"pkg-a_1", "pkg-b_2"}
+                        : new String[] {"pkg-a_1"};
                 resolved.add(RowFactory.create(kernel, "m" + i, "fw-" + i + ".bin", status, new String[0],
-                        new String[0]));
+                        new String[0], providers));
             }
         }
         fw.add(RowFactory.create(KERNELS.get(0), "evil", "</script><b>x", false, "evil.ko", "/trees"));
@@ -126,6 +129,11 @@ class ReportCommandTest {
         for (String k : KERNELS) {
             assertTrue(dom.contains("<td>" + k + "</td><td class=\"n\">1</td>"), "missing count of " + k);
         }
+        // where each kernel's firmware comes from: kernel k has k+1 names, fw-0.bin in no package
+        assertTrue(dom.contains("<td>" + KERNELS.get(0) + "</td><td class=\"n\">1</td><td></td>"), dom);
+        assertTrue(dom.contains("<td>" + KERNELS.get(1) + "</td><td class=\"n\">1</td><td>pkg-a_1 (1)</td>"), dom);
+        assertTrue(dom.contains("<td>" + KERNELS.get(3) + "</td><td class=\"n\">1</td><td>pkg-a_1 (3), "
+                + "pkg-b_2 (1)</td>"), dom);
 
         Path png = Paths.get("target/report-test/report.png").toAbsolutePath();
         Files.createDirectories(png.getParent());
