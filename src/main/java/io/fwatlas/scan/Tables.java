@@ -12,9 +12,9 @@ import org.apache.parquet.schema.Type.Repetition;
 import org.apache.parquet.schema.Types;
 
 /**
- * The three output tables: their Parquet file schemas and the rows one reader result gives each.
- * All three are partitioned by {@code kernel}, which lives in the directory name
- * ({@code kernel=RELEASE}), not in the files. Every row names its {@code source}: the input
+ * The output tables: their Parquet file schemas and the rows one reader result gives each.
+ * The three module tables are partitioned by {@code kernel}, which lives in the directory name
+ * ({@code kernel=RELEASE}), not in the files; the {@link #INPUT_TABLES} of firmware packages are not. Every row names its {@code source}: the input
  * (tree root or package file) it was read from. Rows keep the order of the read: files in path
  * order within a bin, a module's strings in section order.
  */
