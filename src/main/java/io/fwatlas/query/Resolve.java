@@ -108,13 +108,38 @@ public final class Resolve {
         return firmware.filter(col("firmware").isNotNull()).select("kernel", "firmware").distinct().collectAsList();
     }
 
+    /**
+     * The (kernel, module, firmware) rows with their pair's resolution. The resolutions go to the
+     * executors as one broadcast (a local relation of them would travel inside a task).
+     */
     private static Dataset<Row> join(Dataset<Row> firmware, List<Row> resolved) {
-        Dataset<Row> res = firmware.sparkSession().createDataFrame(resolved, PAIRS);
-        return firmware.select("kernel", "module", "firmware").distinct()
-                .join(res, new String[] {"kernel", "firmware"}, "inner")
-                .select(col("kernel"), col("module"), col("firmware"), col("status"), col("files"), col("notes"),
-                        col("providers"))
+        java.util.HashMap<String, Row> byPair = new java.util.HashMap<>();
+        for (Row r : resolved) {
+            byPair.put(r.getString(0) + "\0" + r.getString(1), r);
+        }
+        org.apache.spark.broadcast.Broadcast<java.util.HashMap<String, Row>> b =
+                org.apache.spark.api.java.JavaSparkContext.fromSparkContext(firmware.sparkSession().sparkContext())
+                        .broadcast(byPair);
+        return firmware.filter(col("firmware").isNotNull()).select("kernel", "module", "firmware").distinct()
+                .map(new WithResolution(b), org.apache.spark.sql.Encoders.row(AtlasTables.RESOLVED))
                 .orderBy("kernel", "module", "firmware");
+    }
+
+    /** Adds a (kernel, module, firmware) row's resolution from the broadcast map of pairs. */
+    static final class WithResolution implements org.apache.spark.api.java.function.MapFunction<Row, Row> {
+        private static final long serialVersionUID = 1L;
+        private final org.apache.spark.broadcast.Broadcast<java.util.HashMap<String, Row>> pairs;
+
+        WithResolution(org.apache.spark.broadcast.Broadcast<java.util.HashMap<String, Row>> pairs) {
+            this.pairs = pairs;
+        }
+
+        @Override
+        public Row call(Row r) {
+            Row p = pairs.value().get(r.getString(0) + "\0" + r.getString(2));
+            return RowFactory.create(r.getString(0), r.getString(1), r.getString(2), p.getString(2), p.get(3),
+                    p.get(4), p.get(5));
+        }
     }
 
     /**
