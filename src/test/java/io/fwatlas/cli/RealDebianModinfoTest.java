@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fwatlas.query.TestSpark;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,9 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Opt-in: {@code export debian-modinfo} against the update-modinfo oracle on real kernels. Set
  * {@code -Dfwatlas.modinfo.kernels=DIR[:DIR...]} (or FWATLAS_MODINFO_KERNELS) to release
- * directories such as {@code ~/.cache/fwatlas/trees/linux-image-6.12.*-amd64-unsigned/lib/modules/<release>}
- * (see jobs/fetch-debian-kernels); they are scanned, and each kernel alone and all of them together
- * must give the oracle's bytes.
+ * directories such as {@code ~/.cache/fwatlas/trees/linux-image-6.12.*-amd64-unsigned/lib/modules/<release>},
+ * or to a set that jobs/fetch-debian-kernels prints (its trees' releases are taken); they are
+ * scanned, and each kernel alone and all of them together must give the oracle's bytes.
  */
 class RealDebianModinfoTest {
     @TempDir
@@ -31,11 +33,10 @@ class RealDebianModinfoTest {
         List<Path> releases = new ArrayList<>();
         for (String d : dirs.split(":")) {
             if (!d.isBlank()) {
-                Path p = Path.of(d).toAbsolutePath();
-                assertTrue(Files.isDirectory(p.resolve("kernel")), p + " is not a release directory");
-                releases.add(p);
+                releases.addAll(releases(Path.of(d).toAbsolutePath()));
             }
         }
+        assertTrue(!releases.isEmpty(), "no release directory in " + dirs);
         SparkSession spark = TestSpark.start();
         try {
             String table = tmp.resolve("atlas").toString();
@@ -65,5 +66,26 @@ class RealDebianModinfoTest {
         } finally {
             spark.stop();
         }
+    }
+
+    /** DIR itself when it holds kernel/, else the releases of DIR/lib/modules and DIR/x/lib/modules. */
+    static List<Path> releases(Path dir) throws IOException {
+        if (Files.isDirectory(dir.resolve("kernel"))) {
+            return List.of(dir);
+        }
+        List<Path> found = new ArrayList<>();
+        List<Path> roots = new ArrayList<>(List.of(dir));
+        try (Stream<Path> s = Files.list(dir)) {
+            s.sorted().forEach(roots::add);
+        }
+        for (Path root : roots) {
+            Path modules = root.resolve("lib/modules");
+            if (Files.isDirectory(modules)) {
+                try (Stream<Path> s = Files.list(modules)) {
+                    s.sorted().filter(p -> Files.isDirectory(p.resolve("kernel"))).forEach(found::add);
+                }
+            }
+        }
+        return found;
     }
 }
