@@ -135,11 +135,10 @@ public final class DebianModinfo {
      * newline at the end, and ensure_ascii escapes, so the text is ASCII.
      */
     public static String json(Map<String, Entry> entries) {
-        StringBuilder b = new StringBuilder();
         if (entries.isEmpty()) {
             return "{}";
         }
-        b.append("{\n");
+        StringBuilder b = new StringBuilder("{\n");
         List<String> keys = sorted(entries.keySet());
         for (int i = 0; i < keys.size(); i++) {
             Entry e = entries.get(keys.get(i));
