@@ -7,14 +7,15 @@ import picocli.CommandLine.Command;
 @Command(name = "fwatlas", mixinStandardHelpOptions = true, version = "fwatlas 0.1.0",
         description = "Firmware atlas of Linux kernel modules.",
         subcommands = {ModinfoCommand.class, ScanCommand.class, QueryCommand.class, ResolveCommand.class,
-            ReportCommand.class})
+            ReportCommand.class, ExportCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: modinfo, scan, query, resolve or report");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "missing command: modinfo, scan, query, resolve, report or export");
     }
 
     public static CommandLine commandLine() {
