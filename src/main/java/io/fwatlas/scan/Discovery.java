@@ -87,7 +87,8 @@ public final class Discovery {
      */
     public static Found findAll(List<String> inputs, String kernel, Configuration conf) {
         if (inputs.isEmpty()) {
-            throw ScanException.usage("no INPUT given: name at least one kernel tree");
+            throw ScanException.usage("no INPUT given: name at least one kernel tree, package file or firmware "
+                    + "directory, or give --firmware-dir DIR");
         }
         if (kernel != null && !KERNEL_NAME.matcher(kernel).matches()) {
             throw ScanException.usage("--kernel '" + kernel + "' is not a kernel release name "
