@@ -186,8 +186,12 @@ final class FirmwareMembers {
     /**
      * The entries to deliver: those below a firmware root, or, for a tarball with none, what its
      * top directory's WHENCE installs; each with WHENCE's driver and licence when there is one.
+     *
+     * @param readToEnd false when a fault ended the read: a file WHENCE names that did not come is
+     *                  then left out (the package error says where the read broke off), not an
+     *                  error row saying the tarball does not hold it
      */
-    List<FirmwareFile> finish(boolean tarball) {
+    List<FirmwareFile> finish(boolean tarball, boolean readToEnd) {
         List<FirmwareFile> out = new ArrayList<>();
         if (!rooted.isEmpty()) {
             for (FirmwareFile f : rooted) {
@@ -204,6 +208,9 @@ final class FirmwareMembers {
         }
         for (Map.Entry<String, Whence.Info> w : sourceWhence.files().entrySet()) {
             FirmwareFile f = files.get(w.getKey());
+            if (f == null && !readToEnd) {
+                continue;
+            }
             if (f == null) {
                 f = FirmwareFile.error(w.getKey(), FirmwareFile.FILE, ErrorKind.BAD_PACKAGE.label(), packageName + ": "
                         + sourceTop + "/WHENCE names " + w.getKey() + ", which the tarball does not hold");

@@ -106,13 +106,14 @@ final class PackagePass {
             // commons-compress reports some malformed headers as IllegalArgumentException.
             fault = classify(e);
         }
+        boolean readToEnd = fault == null;
         if (fault == null && controlFault != null) {
             fault = controlFault;
             member = controlMember;
         }
         long firmwareCount = 0;
         for (FirmwareFile f : firmware.finish(format != null && format != PackageFormat.DEB
-                && format != PackageFormat.RPM)) {
+                && format != PackageFormat.RPM, readToEnd)) {
             visitor.firmware(f);
             firmwareCount++;
         }
