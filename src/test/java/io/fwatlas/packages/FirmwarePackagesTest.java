@@ -380,6 +380,24 @@ class FirmwarePackagesTest {
                 + "-byte firmware file");
     }
 
+    @Test
+    void aCutSourceTarballSaysWhereItBreaksOffNotThatWhenceNamesMissingFiles() {
+        // plain tar, so that a cut lands in a member rather than in the compressed stream
+        byte[] full = Collect.bytes("linux-firmware-whence-fail.tar");
+        List<FirmwareFile> all = read("linux-firmware-whence-fail.tar").firmware;
+        int cuts = 0;
+        for (int n = 0; n < full.length - 1024; n += 97) {
+            Collect c = Collect.read(reader, "cut.tar", Arrays.copyOf(full, n));
+            assertEquals(1, c.errors.size(), "cut at " + n);
+            for (FirmwareFile f : c.firmware) {
+                assertTrue(f.ok() || !f.error().contains("does not hold"), "cut at " + n + ": " + f);
+                assertTrue(all.contains(f), "cut at " + n + ": " + f);
+            }
+            cuts += c.firmware.isEmpty() ? 0 : 1;
+        }
+        assertTrue(cuts > 10, cuts + " cuts after WHENCE");
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"fw-bookworm.deb", "fw-fedora.rpm"})
     void everyCutOfAFirmwarePackageKeepsAPrefixOfItsEntries(String pkg) {
