@@ -33,15 +33,16 @@ final class FirmwareMembers {
 
     /**
      * Where a member lies: {@code root} true below a firmware root, false below a source tarball's
-     * top directory; {@code whence} for a WHENCE file; {@code listed} when it is an entry itself.
+     * top directory; {@code whence} for a WHENCE file; {@code listed} when it is an entry itself;
+     * {@code member} is its archive name without a leading {@code ./} or {@code /}.
      */
-    record Place(String path, boolean root, boolean whence, boolean listed) {
+    record Place(String path, boolean root, boolean whence, boolean listed, String member) {
     }
 
     private final String packageName;
     private final List<FirmwareFile> rooted = new ArrayList<>();
     private final List<FirmwareFile> source = new ArrayList<>();
-    /** Files by archive path (normalised), for tar hard links; cpio hard links by inode. */
+    /** Files by archive name (normalised), for tar hard links; cpio hard links by inode. */
     private final Map<String, FirmwareFile> byMember = new HashMap<>();
     private final Map<Long, FirmwareFile> byInode = new HashMap<>();
     private final Map<Long, List<Integer>> pendingInodes = new HashMap<>();
@@ -60,14 +61,14 @@ final class FirmwareMembers {
      */
     Place place(String member, boolean packaged) {
         String rel = FirmwareFile.underRoot(member);
-        if (rel != null) {
-            return new Place(rel, true, rel.equals("WHENCE"), true);
-        }
         String p = normalise(member);
+        if (rel != null) {
+            return new Place(rel, true, rel.equals("WHENCE"), true, p);
+        }
         if (packaged) {
             // Fedora ships linux-firmware's WHENCE as a licence file
             boolean doc = (p.startsWith("usr/share/licenses/") || p.startsWith("usr/share/doc/")) && p.endsWith("/WHENCE");
-            return doc ? new Place(p, true, true, false) : null;
+            return doc ? new Place(p, true, true, false, p) : null;
         }
         int slash = p.indexOf('/');
         if (slash <= 0 || slash == p.length() - 1) {
@@ -79,7 +80,7 @@ final class FirmwareMembers {
             return null;
         }
         sourceTop = top;
-        return new Place(rest, false, rest.equals("WHENCE"), !rest.equals("WHENCE"));
+        return new Place(rest, false, rest.equals("WHENCE"), !rest.equals("WHENCE"), p);
     }
 
     void whence(Place at, byte[] text) {
@@ -178,15 +179,19 @@ final class FirmwareMembers {
         }
         list.add(f);
         if (f.kind().equals(FirmwareFile.FILE) && f.ok()) {
-            byMember.put((at.root() ? "root:" : "src:") + at.path(), f);
+            byMember.put(at.member(), f);
         }
     }
 
     /**
      * The entries to deliver: those below a firmware root, or, for a tarball with none, what its
      * top directory's WHENCE installs; each with WHENCE's driver and licence when there is one.
+     *
+     * @param readToEnd false when a fault ended the read: a file WHENCE names that did not come is
+     *                  then left out (the package error says where the read broke off), not an
+     *                  error row saying the tarball does not hold it
      */
-    List<FirmwareFile> finish(boolean tarball) {
+    List<FirmwareFile> finish(boolean tarball, boolean readToEnd) {
         List<FirmwareFile> out = new ArrayList<>();
         if (!rooted.isEmpty()) {
             for (FirmwareFile f : rooted) {
@@ -203,6 +208,9 @@ final class FirmwareMembers {
         }
         for (Map.Entry<String, Whence.Info> w : sourceWhence.files().entrySet()) {
             FirmwareFile f = files.get(w.getKey());
+            if (f == null && !readToEnd) {
+                continue;
+            }
             if (f == null) {
                 f = FirmwareFile.error(w.getKey(), FirmwareFile.FILE, ErrorKind.BAD_PACKAGE.label(), packageName + ": "
                         + sourceTop + "/WHENCE names " + w.getKey() + ", which the tarball does not hold");

@@ -59,6 +59,11 @@ final class PackagePass {
     private final SortedSet<String> kernels = new TreeSet<>();
     private final byte[] scratch = new byte[64 * 1024];
     private PackageControl control;
+    /** A control.tar member was read (the first one counts). */
+    private boolean controlSeen;
+    /** A control file that could not be parsed, and its member: reported once the data is read. */
+    private PackageException controlFault;
+    private String controlMember;
     private final FirmwareMembers firmware;
 
     PackagePass(ModuleReader modules, long maxModuleSize, long maxExpanded, String name, long length,
@@ -101,9 +106,14 @@ final class PackagePass {
             // commons-compress reports some malformed headers as IllegalArgumentException.
             fault = classify(e);
         }
+        boolean readToEnd = fault == null;
+        if (fault == null && controlFault != null) {
+            fault = controlFault;
+            member = controlMember;
+        }
         long firmwareCount = 0;
         for (FirmwareFile f : firmware.finish(format != null && format != PackageFormat.DEB
-                && format != PackageFormat.RPM)) {
+                && format != PackageFormat.RPM, readToEnd)) {
             visitor.firmware(f);
             firmwareCount++;
         }
@@ -145,7 +155,8 @@ final class PackagePass {
             member = e.getName();
             memberSize = e.getLength();
             seen.add(member);
-            if (member.startsWith("control.tar") && control == null) {
+            if (member.startsWith("control.tar") && !controlSeen) {
+                controlSeen = true;
                 String arName = member;
                 MemberStream content = new MemberStream(ar, "ar member " + arName + " (" + e.getLength()
                         + " bytes declared)", e.getLength());
@@ -176,7 +187,12 @@ final class PackagePass {
         }
     }
 
-    /** The {@code control} file of a control.tar member, parsed; other files of it are skipped. */
+    /**
+     * The {@code control} file of a control.tar member, parsed; other files of it are skipped. One
+     * that cannot be parsed costs the package its name, not its files: the data member is read all
+     * the same, and the control file's fault is the package error once it is (unless another fault
+     * ends the read first).
+     */
     private void controlTar(MemberStream content, String arName) throws IOException, PackageException {
         BufferedInputStream in = new BufferedInputStream(content, 64 * 1024);
         Compression c = checkedCompression(in, arName, "control.tar");
@@ -186,15 +202,20 @@ final class PackagePass {
             CheckedTarInputStream tar = new CheckedTarInputStream(m);
             for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
                 String n = e.getName().startsWith("./") ? e.getName().substring(2) : e.getName();
-                if (e.isFile() && n.equals("control") && control == null) {
+                if (e.isFile() && n.equals("control") && control == null && controlFault == null) {
                     member = arName + " member " + e.getName();
-                    if (e.getSize() > PackageControl.MAX_CONTROL) {
-                        throw new CorruptPackageException("control file of " + e.getSize() + " bytes, more than "
-                                + PackageControl.MAX_CONTROL);
-                    }
                     memberSize = e.getSize();
-                    control = PackageControl.debian(bytes(tar, e.getSize()));
-                    visitor.control(control);
+                    try {
+                        if (e.getSize() > PackageControl.MAX_CONTROL) {
+                            throw new CorruptPackageException("control file of " + e.getSize() + " bytes, more than "
+                                    + PackageControl.MAX_CONTROL);
+                        }
+                        control = PackageControl.debian(bytes(tar, e.getSize()));
+                        visitor.control(control);
+                    } catch (CorruptPackageException bad) {
+                        controlFault = bad;
+                        controlMember = member;
+                    }
                 }
                 skipRest(tar);
             }

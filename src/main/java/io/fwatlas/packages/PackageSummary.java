@@ -12,7 +12,8 @@ import java.util.List;
  * @param kernels       releases with a module or builtin file, sorted
  * @param packageBytes  bytes read from the package stream
  * @param expandedBytes bytes the archive layer decompressed to (the limit counts these)
- * @param error         the fault that ended the read early, or null when it reached the end
+ * @param error         the fault that ended the read early, or null when it reached the end (a .deb
+ *                      read to its end has its control file's fault here when that could not be parsed)
  * @param control       what the package says about itself, or null (a tarball, or none was read)
  * @param firmware      files and links below a firmware root, delivered through {@link PackageVisitor#firmware}
  */

@@ -38,6 +38,9 @@ public interface PackageVisitor {
     default void firmware(FirmwareFile file) {
     }
 
-    /** The package could not be read on from here; called at most once, last. */
+    /**
+     * The package could not be read on from here, or (a .deb read to its end) its control file
+     * could not be parsed; called at most once, last.
+     */
     void packageError(PackageError error);
 }

@@ -29,8 +29,6 @@ import io.fwatlas.module.ModuleNames;
  * a directory that holds {@code kernel/}, a {@code modules.*} file or a module file is a release
  * named after itself; otherwise every directory below its {@code lib/modules/} and
  * {@code usr/lib/modules/} is a release; otherwise its subdirectories are searched the same way.
- * An input named {@code firmware}, and the {@code lib/firmware/} and {@code usr/lib/firmware/} of a
- * searched directory, are firmware directories.
  */
 public final class Discovery {
     static final int MAX_DEPTH = 4;
@@ -89,8 +87,8 @@ public final class Discovery {
      */
     public static Found findAll(List<String> inputs, String kernel, Configuration conf) {
         if (inputs.isEmpty()) {
-            throw ScanException.usage("no INPUT given: name at least one kernel tree or package, or give "
-                    + "--firmware-dir");
+            throw ScanException.usage("no INPUT given: name at least one kernel tree, package file or firmware "
+                    + "directory, or give --firmware-dir DIR");
         }
         if (kernel != null && !KERNEL_NAME.matcher(kernel).matches()) {
             throw ScanException.usage("--kernel '" + kernel + "' is not a kernel release name "

@@ -119,7 +119,11 @@ final class ReadFirmwareDir {
         return p.getFileSystem(conf).open(p, BUFFER);
     }
 
-    private static void listLocal(java.nio.file.Path root, TreeMap<String, Listed> out) throws IOException {
+    /** The entries below {@code dir}; when it is a link to a directory (--firmware-dir /lib/firmware), below that one. */
+    private static void listLocal(java.nio.file.Path dir, TreeMap<String, Listed> out) throws IOException {
+        // links below the root are recorded, not followed; the root itself is followed, or the walk
+        // would see it as one link
+        java.nio.file.Path root = dir.toRealPath();
         Files.walkFileTree(root, EnumSet.noneOf(FileVisitOption.class), MAX_DEPTH, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(java.nio.file.Path p, BasicFileAttributes a) throws IOException {

@@ -22,7 +22,24 @@ final class Collect implements PackageVisitor {
     final List<Module> modules = new ArrayList<>();
     final List<Builtin> builtins = new ArrayList<>();
     final List<PackageError> errors = new ArrayList<>();
+    final List<FirmwareFile> firmware = new ArrayList<>();
+    final List<PackageControl> controls = new ArrayList<>();
     PackageSummary summary;
+
+    @Override
+    public void control(PackageControl control) {
+        noMoreAfterError();
+        if (!modules.isEmpty() || !builtins.isEmpty() || !firmware.isEmpty()) {
+            throw new AssertionError("control " + control + " after the first member");
+        }
+        controls.add(control);
+    }
+
+    @Override
+    public void firmware(FirmwareFile file) {
+        noMoreAfterError();
+        firmware.add(file);
+    }
 
     @Override
     public void module(String kernel, String path, ModuleResult result) {

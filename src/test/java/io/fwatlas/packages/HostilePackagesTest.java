@@ -95,6 +95,14 @@ class HostilePackagesTest {
         EXPECTED.put("tar-size-fail.tar", new Expect(bad, BRCM, 2, 1, List.of(),
                 "tar header at byte 7680 has a wrong checksum"));
         expect("xz-corrupt-fail.tar.xz", ErrorKind.CORRUPT_COMPRESSED, null, 0, "xz stream", "is corrupt");
+        // Firmware packages hold no modules; FirmwarePackagesTest checks their firmware entries.
+        expect("fw-control-fail.deb", bad, "control.tar.xz member ./control", 0,
+                "control file line 1: continuation before any field");
+        expect("fw-cpio-link-fail.rpm", null, null, 0);
+        expect("fw-cut-member-fail.deb", cut, "./lib/firmware/acme/nested/deep/cal.dat", 0,
+                "ar member data.tar (18944 bytes declared)", "needs 18944 bytes", "ends after 10280");
+        expect("fw-hardlink-fail.deb", null, null, 0);
+        expect("linux-firmware-whence-fail.tar", null, null, 0);
     }
 
     private final PackageReader reader = new PackageReader(CAP, EXPANDED);
