@@ -29,6 +29,8 @@ import io.fwatlas.module.ModuleNames;
  * a directory that holds {@code kernel/}, a {@code modules.*} file or a module file is a release
  * named after itself; otherwise every directory below its {@code lib/modules/} and
  * {@code usr/lib/modules/} is a release; otherwise its subdirectories are searched the same way.
+ * An input named {@code firmware}, and the {@code lib/firmware/} and {@code usr/lib/firmware/} of a
+ * searched directory, are firmware directories.
  */
 public final class Discovery {
     static final int MAX_DEPTH = 4;
