@@ -1,6 +1,5 @@
 package io.fwatlas.packages;
 
-import java.util.Locale;
 
 /**
  * One file or link below a firmware root ({@code lib/firmware/}, {@code usr/lib/firmware/}, a
@@ -24,11 +23,11 @@ public record FirmwareFile(String path, String compression, String kind, String 
 
     /** The firmware name a path serves: without a {@code .xz} or {@code .zst} suffix. */
     public static String name(String path) {
-        String lower = path.toLowerCase(Locale.ROOT);
-        if (lower.endsWith(".xz") && path.length() > 3) {
+        // the suffixes the kernel's loader and dracut append: lower case only
+        if (path.endsWith(".xz") && path.length() > 3) {
             return path.substring(0, path.length() - 3);
         }
-        if (lower.endsWith(".zst") && path.length() > 4) {
+        if (path.endsWith(".zst") && path.length() > 4) {
             return path.substring(0, path.length() - 4);
         }
         return path;

@@ -294,7 +294,17 @@ public final class ScanJob {
             reads.packages().forEach(p -> inputs.add(p.location()));
             firmwareDirs.forEach(d -> inputs.add(d.location()));
             List<String> dropped = new ArrayList<>();
+            List<String> droppedFiles = new ArrayList<>();
             if (o.prune()) {
+                // firmware rows of inputs (packages, directories) that no INPUT holds any more
+                Set<String> keep = new HashSet<>();
+                packages.forEach(p -> keep.add(Tables.inputFile(p.location())));
+                firmwareDirs.forEach(d -> keep.add(Tables.inputFile(d.location())));
+                for (String f : store.inputFiles()) {
+                    if (!keep.contains(f)) {
+                        droppedFiles.add(f);
+                    }
+                }
                 Set<String> given = new HashSet<>();
                 packages.forEach(p -> given.add(p.location()));
                 for (PackageManifest pm : storedPackages.values()) {
@@ -303,8 +313,9 @@ public final class ScanJob {
                     }
                 }
             }
-            if (!commit.isEmpty() || !packageManifests.isEmpty() || !inputs.isEmpty() || !dropped.isEmpty()) {
-                store.commit(commit, manifests, packageManifests, inputs, dropped);
+            if (!commit.isEmpty() || !packageManifests.isEmpty() || !inputs.isEmpty() || !dropped.isEmpty()
+                    || !droppedFiles.isEmpty()) {
+                store.commit(commit, manifests, packageManifests, inputs, dropped, droppedFiles);
             }
             Set<String> rescanned = new TreeSet<>();
             Set<String> added = new TreeSet<>();

@@ -317,20 +317,22 @@ public final class TableStore implements AutoCloseable {
     /** As {@link #commit(List, Map)}, also recording the manifests of the packages this run read. */
     public void commit(List<String> kernels, Map<String, ReleaseManifest> manifests, List<PackageManifest> packages)
             throws IOException {
-        commit(kernels, manifests, packages, List.of(), List.of());
+        commit(kernels, manifests, packages, List.of(), List.of(), List.of());
     }
 
     /**
      * As {@link #commit(List, Map, List)}; also replaces the rows of each firmware input in
      * {@code inputs} (by location) in the {@link Tables#INPUT_TABLES} with what the run staged for it
-     * (none: its rows go), and forgets the packages in {@code dropped}: their manifests and firmware rows.
+     * (none: its rows go), forgets the packages in {@code dropped} (their manifests and firmware
+     * rows) and removes the firmware rows in the files {@code droppedFiles} ({@link #inputFiles}).
      */
     public void commit(List<String> kernels, Map<String, ReleaseManifest> manifests, List<PackageManifest> packages,
-                       List<String> inputs, List<String> dropped) throws IOException {
+                       List<String> inputs, List<String> dropped, List<String> droppedFiles) throws IOException {
         List<Entry> entries = new ArrayList<>();
         Set<String> inputFiles = new java.util.LinkedHashSet<>();
         inputs.forEach(l -> inputFiles.add(Tables.inputFile(l)));
         dropped.forEach(l -> inputFiles.add(Tables.inputFile(l)));
+        inputFiles.addAll(droppedFiles);
         for (String f : inputFiles) {
             for (String t : Tables.INPUT_TABLES) {
                 entries.add(new Entry(t, f, fs.exists(new Path(staging(t), f))));
@@ -386,6 +388,22 @@ public final class TableStore implements AutoCloseable {
         if (fs.exists(staging) && fs.listStatus(staging).length == 0) {
             fs.delete(staging, false);
         }
+    }
+
+    /** The files of the firmware tables ({@link Tables#inputFile}), one per input they hold rows of. */
+    public Set<String> inputFiles() throws IOException {
+        Set<String> found = new TreeSet<>();
+        for (String t : Tables.INPUT_TABLES) {
+            Path dir = table(t);
+            if (fs.exists(dir)) {
+                for (FileStatus s : fs.listStatus(dir)) {
+                    if (s.isFile() && s.getPath().getName().startsWith("input-")) {
+                        found.add(s.getPath().getName());
+                    }
+                }
+            }
+        }
+        return found;
     }
 
     static String partition(String kernel) {

@@ -46,6 +46,9 @@ class FirmwareFileTest {
         assertEquals("amdgpu/navi10_sos.bin", FirmwareFile.name("amdgpu/navi10_sos.bin"));
         assertEquals("a.gz", FirmwareFile.name("a.gz"));
         assertEquals("a.bin.xz", FirmwareFile.name("a.bin.xz.zst"));
+        // the loader and dracut append lower-case suffixes only
+        assertEquals("a.bin.XZ", FirmwareFile.name("a.bin.XZ"));
+        assertEquals("a.bin.Zst", FirmwareFile.name("a.bin.Zst"));
         assertEquals(".xz", FirmwareFile.name(".xz"));
         assertEquals(".zst", FirmwareFile.name(".zst"));
         assertEquals("x", FirmwareFile.file("x.xz", "xz", 1, "00").name());

@@ -351,6 +351,32 @@ class ScanFirmwareTest {
     }
 
     @Test
+    void pruneDropsAFirmwareDirectoryNoLongerGiven() throws IOException {
+        Path a = Files.createDirectories(tmp.resolve("prune-dirs/a/firmware"));
+        Path b = Files.createDirectories(tmp.resolve("prune-dirs/b/firmware"));
+        Files.writeString(a.resolve("a.bin"), "a");
+        Files.writeString(b.resolve("b.bin"), "b");
+        Path out = tmp.resolve("prune-dirs-out");
+        ScanTestSupport.Run both = ScanTestSupport.scan("-o", out.toString(), "--incremental", "--firmware-dir",
+                a.toString(), "--firmware-dir", b.toString());
+        assertEquals(0, both.code(), both.err());
+        assertEquals(List.of(a.toString(), b.toString()), table(out, Tables.FIRMWARE_PACKAGES).stream()
+                .map(r -> (String) r.get(2)).sorted().toList());
+        // without --prune a directory left out keeps its rows; with it, they go
+        ScanTestSupport.Run kept = ScanTestSupport.scan("-o", out.toString(), "--incremental", "--firmware-dir",
+                a.toString());
+        assertEquals(0, kept.code(), kept.err());
+        assertEquals(2, table(out, Tables.FIRMWARE_PACKAGES).size());
+        ScanTestSupport.Run pruned = ScanTestSupport.scan("-o", out.toString(), "--incremental", "--prune",
+                "--firmware-dir", a.toString());
+        assertEquals(0, pruned.code(), pruned.err());
+        assertEquals(List.of(a.toString()), table(out, Tables.FIRMWARE_PACKAGES).stream()
+                .map(r -> (String) r.get(2)).toList());
+        assertEquals(List.of("a.bin"), table(out, Tables.FIRMWARE_FILES).stream().map(r -> (String) r.get(3))
+                .toList());
+    }
+
+    @Test
     void onePackageUnderTwoNamesIsTwoInputs() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("twice"));
         Files.copy(FIXTURES.resolve("fw-trixie.deb"), dir.resolve("a.deb"));
