@@ -267,7 +267,8 @@ public final class AppStream {
     public static String write(Metainfo m) {
         StringWriter s = new StringWriter();
         try {
-            XMLStreamWriter w = XMLOutputFactory.newFactory().createXMLStreamWriter(s);
+            // the JDK's own writer, not whichever StAX library the class path brings (Woodstox with Hadoop)
+            XMLStreamWriter w = XMLOutputFactory.newDefaultFactory().createXMLStreamWriter(s);
             w.writeStartDocument("UTF-8", "1.0");
             w.writeCharacters("\n");
             w.writeStartElement("component");
