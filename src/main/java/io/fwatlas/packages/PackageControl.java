@@ -26,7 +26,7 @@ public record PackageControl(String name, String version, String summary, String
     }
 
     /** Parses a Debian control file (deb-control(5)): one stanza of fields, continuation lines indented. */
-    static PackageControl debian(byte[] control) throws CorruptPackageException {
+    public static PackageControl debian(byte[] control) throws CorruptPackageException {
         Map<String, StringBuilder> fields = new LinkedHashMap<>();
         StringBuilder current = null;
         String text = new String(control, StandardCharsets.UTF_8);
