@@ -64,7 +64,8 @@ public final class AppStream {
     }
 
     /** An export's metainfo, with what it came from and the notes for the user. */
-    public record Export(String packageName, String version, Metainfo metainfo, int modules, List<String> notes) {
+    public record Export(String packageName, String version, Metainfo metainfo, List<String> modules,
+            List<String> notes) {
     }
 
     /**
@@ -119,7 +120,7 @@ public final class AppStream {
         }
         Metainfo m = new Metainfo(id(packageName), packageName, p.getString(2), description(p.getString(3)),
                 p.getString(4), firmwareList(names), modaliases(names, modules, literal));
-        return new Export(packageName, v, m, modules.size(), notes);
+        return new Export(packageName, v, m, askingModules(names, modules, literal), notes);
     }
 
     /**
@@ -158,17 +159,27 @@ public final class AppStream {
     }
 
     /**
-     * The aliases of every module that asks for one of {@code names}, each once, by code point.
-     * A module's firmware string matches a name when equal to it, or, unless {@code literal}, when
-     * it is an fnmatch pattern (flags 0) the name matches.
+     * The modules that ask for one of {@code names}, by key. A module's firmware string matches a
+     * name when equal to it, or, unless {@code literal}, when it is an fnmatch pattern (flags 0)
+     * the name matches.
      */
-    public static List<String> modaliases(Collection<String> names, Map<String, Module> modules, boolean literal) {
+    public static List<String> askingModules(Collection<String> names, Map<String, Module> modules, boolean literal) {
         Set<String> have = new HashSet<>(names);
-        Set<String> aliases = new HashSet<>();
-        for (Module m : modules.values()) {
-            if (asksForAny(m.firmware(), have, literal)) {
-                aliases.addAll(m.alias());
+        List<String> asking = new ArrayList<>();
+        for (Map.Entry<String, Module> e : modules.entrySet()) {
+            if (asksForAny(e.getValue().firmware(), have, literal)) {
+                asking.add(e.getKey());
             }
+        }
+        asking.sort(AppStream::compareCodePoints);
+        return asking;
+    }
+
+    /** The aliases of the {@link #askingModules}, each once, by code point. */
+    public static List<String> modaliases(Collection<String> names, Map<String, Module> modules, boolean literal) {
+        Set<String> aliases = new HashSet<>();
+        for (String m : askingModules(names, modules, literal)) {
+            aliases.addAll(modules.get(m).alias());
         }
         List<String> l = new ArrayList<>(aliases);
         l.sort(AppStream::compareCodePoints);
