@@ -84,9 +84,9 @@ public final class ExportAppstream implements Callable<Integer> {
                 where = file.toString();
             }
             err.println(name + ": " + e.packageName() + " " + e.version() + ": " + e.metainfo().firmware().size()
-                    + " firmware, " + e.metainfo().modalias().size() + " modaliases from " + e.modules().size()
-                    + " modules (" + String.join(" ", e.modules()) + ") of " + kernels.size() + " kernel"
-                    + (kernels.size() == 1 ? "" : "s") + "; " + where);
+                    + " firmware, " + count(e.metainfo().modalias().size(), "modalias", "modaliases") + " from "
+                    + count(e.modules().size(), "module", "modules") + " (" + String.join(" ", e.modules()) + ") of "
+                    + count(kernels.size(), "kernel", "kernels") + "; " + where);
             return 0;
         } catch (QueryException e) {
             err.println(name + ": " + e.getMessage());
@@ -103,6 +103,10 @@ public final class ExportAppstream implements Callable<Integer> {
                 session.close();
             }
         }
+    }
+
+    private static String count(int n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
     }
 
     /** The value of a parent's inherited option, or null when there is no such option. */

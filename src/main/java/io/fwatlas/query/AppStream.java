@@ -93,7 +93,7 @@ public final class AppStream {
         }
         if (version == null && versions.size() > 1) {
             throw QueryException.usage("package '" + packageName + "' has versions " + String.join(", ", versions)
-                    + ": choose one with --version");
+                    + ": choose one with --package-version");
         }
         if (version != null && !versions.contains(version)) {
             throw QueryException.usage("package '" + packageName + "' has no version '" + version + "'; versions: "
