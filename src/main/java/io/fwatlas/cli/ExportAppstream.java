@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
         description = {"The AppStream metainfo of a firmware package as Debian ships it "
                 + "(/usr/share/metainfo/org.debian.<package with - as _>.metainfo.xml), to standard output.",
             "<provides> lists every file and link of the package, then the device aliases (those holding ':') of "
-                    + "every module of the kernels whose firmware names match one of them: the modules files "
+                    + "every module of the kernels whose firmware names match one of them: the module files "
                     + "below kernel/, as Debian's update-modinfo reads them, united by file name over the kernels."})
 public final class ExportAppstream implements Callable<Integer> {
     @CommandLine.Spec
