@@ -21,7 +21,7 @@ import picocli.CommandLine.ScopeType;
  * missing or non-fwatlas table); 1 failure.
  */
 @Command(name = "export", description = "Write the tables in another tool's format to standard output.",
-        mixinStandardHelpOptions = true, subcommands = {ExportCommand.DebianModinfoFormat.class})
+        mixinStandardHelpOptions = true, subcommands = {ExportCommand.DebianModinfoFormat.class, ExportAppstream.class})
 public final class ExportCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -36,7 +36,7 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing export format: debian-modinfo");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing export format: debian-modinfo or appstream");
     }
 
     /** One format: the text to print, from the tables; notes for the user go to {@code err}. */

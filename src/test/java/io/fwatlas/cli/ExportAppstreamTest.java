@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -23,9 +22,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ScopeType;
 
 /** {@code fwatlas export --table OUT appstream} over a small written table. */
 class ExportAppstreamTest {
@@ -112,34 +108,10 @@ class ExportAppstreamTest {
     record Run(int code, String out, String err) {
     }
 
-    /** Until ExportCommand registers appstream: a stand-in with its inherited options. */
-    @Command(name = "fwatlas", subcommands = ExportStandIn.class)
-    static final class Root {
-    }
-
-    @Command(name = "export", subcommands = ExportAppstream.class)
-    static final class ExportStandIn implements Callable<Integer> {
-        @Option(names = {"-t", "--table"}, required = true, scope = ScopeType.INHERIT)
-        String table;
-        @Option(names = "--master", scope = ScopeType.INHERIT)
-        String master;
-
-        @Override
-        public Integer call() {
-            return 2;
-        }
-    }
-
-    static CommandLine commandLine() {
-        CommandLine main = Main.commandLine();
-        CommandLine export = main.getSubcommands().get("export");
-        return export != null && export.getSubcommands().containsKey("appstream") ? main : new CommandLine(new Root());
-    }
-
     static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = commandLine();
+        CommandLine cl = Main.commandLine();
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         List<String> all = new ArrayList<>(List.of("export", "--table", table.toString(), "appstream"));

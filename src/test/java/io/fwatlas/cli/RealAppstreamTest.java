@@ -84,7 +84,7 @@ class RealAppstreamTest {
                 args.add("--literal");
             }
             StringWriter err = new StringWriter();
-            CommandLine cl = ExportAppstreamTest.commandLine();
+            CommandLine cl = Main.commandLine();
             cl.setOut(new PrintWriter(new StringWriter(), true));
             cl.setErr(new PrintWriter(err, true));
             assertEquals(0, cl.execute(args.toArray(new String[0])), err.toString());
