@@ -374,19 +374,8 @@ public final class AppStream {
         return Integer.compare(x.length, y.length);
     }
 
-    /** Python's str order: by code point (Java's String order differs above U+FFFF). */
+    /** Python's str order: by code point, as {@link DebianModinfo} sorts. */
     static int compareCodePoints(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(j);
-            if (ca != cb) {
-                return Integer.compare(ca, cb);
-            }
-            i += Character.charCount(ca);
-            j += Character.charCount(cb);
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
+        return DebianModinfo.compareCodePoints(a, b);
     }
 }

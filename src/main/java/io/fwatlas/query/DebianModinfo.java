@@ -199,6 +199,7 @@ public final class DebianModinfo {
         return l;
     }
 
+    /** Python's str order: by code point (Java's String order differs above U+FFFF). */
     static int compareCodePoints(String a, String b) {
         int i = 0;
         int j = 0;

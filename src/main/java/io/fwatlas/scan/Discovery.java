@@ -139,17 +139,7 @@ public final class Discovery {
     public static Found findOne(String input, Configuration conf) {
         Tree tree = treeFor(input, conf);
         String root = rootOf(input);
-        List<Entry> top;
-        try {
-            top = tree.list(root);
-        } catch (FileNotFoundException | NoSuchFileException e) {
-            throw ScanException.usage("input not found: " + input);
-        } catch (IOException | RuntimeException e) {
-            if (!tree.local()) {
-                throw StoreErrors.input(input, e); // credentials, an unreachable store
-            }
-            throw local(input, e);
-        }
+        List<Entry> top = listInput(tree, root, input, "input");
         if (top == null) {
             if (!PackageInput.isPackageName(name(root))) {
                 throw ScanException.usage("input is neither a directory nor a package file (" + String.join(", ",
@@ -178,21 +168,25 @@ public final class Discovery {
     public static FirmwareDir firmwareDir(String input, Configuration conf) {
         Tree tree = treeFor(input, conf);
         String root = rootOf(input);
-        List<Entry> top;
-        try {
-            top = tree.list(root);
-        } catch (FileNotFoundException | NoSuchFileException e) {
-            throw ScanException.usage("--firmware-dir not found: " + input);
-        } catch (IOException | RuntimeException e) {
-            if (!tree.local()) {
-                throw StoreErrors.input(input, e);
-            }
-            throw local(input, e);
-        }
+        List<Entry> top = listInput(tree, root, input, "--firmware-dir");
         if (top == null) {
             throw ScanException.usage("--firmware-dir is not a directory: " + input);
         }
         return new FirmwareDir(root, tree.local());
+    }
+
+    /** The entries of an input's top directory, null for a file; refuses what is missing or unreadable. */
+    private static List<Entry> listInput(Tree tree, String root, String input, String what) {
+        try {
+            return tree.list(root);
+        } catch (FileNotFoundException | NoSuchFileException e) {
+            throw ScanException.usage(what + " not found: " + input);
+        } catch (IOException | RuntimeException e) {
+            if (!tree.local()) {
+                throw StoreErrors.input(input, e); // credentials, an unreachable store
+            }
+            throw local(input, e);
+        }
     }
 
     private static ScanException local(String input, Exception e) {
