@@ -24,26 +24,16 @@ import org.apache.spark.sql.types.StructType;
 public record AtlasTables(SparkSession spark, Path location, Dataset<Row> firmware, Dataset<Row> modinfo,
         Dataset<Row> modules) {
 
-    public static final StructType FIRMWARE = StructType.fromDDL(
-            "kernel STRING, module STRING, firmware STRING, builtin BOOLEAN, path STRING, source STRING");
-    public static final StructType MODINFO = StructType.fromDDL(
-            "kernel STRING, module STRING, path STRING, builtin BOOLEAN, ordinal INT, key STRING, value STRING, "
-                    + "source STRING");
-    public static final StructType MODULES = StructType.fromDDL(
-            "kernel STRING, module STRING, path STRING, builtin BOOLEAN, size BIGINT, compression STRING, "
-                    + "elf_class INT, byte_order STRING, machine STRING, vermagic STRING, vermagic_release STRING, "
-                    + "signed BOOLEAN, status STRING, error_kind STRING, error STRING, source STRING");
+    // the scan's tables as Spark reads them: their Parquet schemas (Tables) with the partition column first
+    public static final StructType FIRMWARE = Tables.sparkSchema(Tables.FIRMWARE);
+    public static final StructType MODINFO = Tables.sparkSchema(Tables.MODINFO);
+    public static final StructType MODULES = Tables.sparkSchema(Tables.MODULES);
     public static final StructType RESOLVED = StructType.fromDDL(
             "kernel STRING, module STRING, firmware STRING, status STRING, files ARRAY<STRING>, notes ARRAY<STRING>, "
                     + "providers ARRAY<STRING>");
     public static final String RESOLVED_TABLE = "resolved";
-    public static final StructType FIRMWARE_FILES = StructType.fromDDL(
-            "package STRING, version STRING, source STRING, path STRING, name STRING, compression STRING, "
-                    + "kind STRING, target STRING, size BIGINT, sha256 STRING, driver STRING, license STRING, "
-                    + "status STRING, error_kind STRING, error STRING");
-    public static final StructType FIRMWARE_PACKAGES = StructType.fromDDL(
-            "package STRING, version STRING, source STRING, format STRING, summary STRING, description STRING, "
-                    + "homepage STRING, files BIGINT, links BIGINT, status STRING, error_kind STRING, error STRING");
+    public static final StructType FIRMWARE_FILES = Tables.sparkSchema(Tables.FIRMWARE_FILES);
+    public static final StructType FIRMWARE_PACKAGES = Tables.sparkSchema(Tables.FIRMWARE_PACKAGES);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

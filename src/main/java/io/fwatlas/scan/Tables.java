@@ -135,6 +135,30 @@ public final class Tables {
         };
     }
 
+    /**
+     * The columns of {@code table} as Spark reads the table: the partition column {@code kernel}
+     * first for the partitioned tables, then the file schema's columns, every one nullable.
+     */
+    public static org.apache.spark.sql.types.StructType sparkSchema(String table) {
+        List<org.apache.spark.sql.types.StructField> fields = new java.util.ArrayList<>();
+        if (NAMES.contains(table)) {
+            fields.add(org.apache.spark.sql.types.DataTypes.createStructField(PARTITION_COLUMN,
+                    org.apache.spark.sql.types.DataTypes.StringType, true));
+        }
+        for (org.apache.parquet.schema.Type t : schema(table).getFields()) {
+            PrimitiveTypeName p = t.asPrimitiveType().getPrimitiveTypeName();
+            org.apache.spark.sql.types.DataType type = switch (p) {
+                case BINARY -> org.apache.spark.sql.types.DataTypes.StringType;
+                case INT64 -> org.apache.spark.sql.types.DataTypes.LongType;
+                case INT32 -> org.apache.spark.sql.types.DataTypes.IntegerType;
+                case BOOLEAN -> org.apache.spark.sql.types.DataTypes.BooleanType;
+                default -> throw new IllegalStateException("no Spark type for " + p + " of " + table);
+            };
+            fields.add(org.apache.spark.sql.types.DataTypes.createStructField(t.getName(), type, true));
+        }
+        return org.apache.spark.sql.types.DataTypes.createStructType(fields);
+    }
+
     /** Receives rows table by table, in schema order. */
     interface Sink {
         void row(String table, Object[] row);
