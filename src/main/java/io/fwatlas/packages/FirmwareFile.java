@@ -62,13 +62,7 @@ public record FirmwareFile(String path, String compression, String kind, String 
      * for members elsewhere and for names with an empty, {@code .} or {@code ..} segment.
      */
     public static String underRoot(String member) {
-        String p = member;
-        while (p.startsWith("./")) {
-            p = p.substring(2);
-        }
-        while (p.startsWith("/")) {
-            p = p.substring(1);
-        }
+        String p = memberPath(member);
         String rest;
         if (p.startsWith("usr/lib/firmware/")) {
             rest = p.substring("usr/lib/firmware/".length());
@@ -78,6 +72,40 @@ public record FirmwareFile(String path, String compression, String kind, String 
             return null;
         }
         return plain(rest) ? rest : null;
+    }
+
+    /** An archive member's name without its leading {@code ./} and {@code /}. */
+    static String memberPath(String member) {
+        String p = member;
+        while (p.startsWith("./")) {
+            p = p.substring(2);
+        }
+        while (p.startsWith("/")) {
+            p = p.substring(1);
+        }
+        return p;
+    }
+
+    /**
+     * Reads {@code in} to its end, once: a file row with the bytes' count, their compression by
+     * magic and their SHA-256. {@code buf} is the caller's reused buffer.
+     */
+    public static FirmwareFile read(String path, java.io.InputStream in, byte[] buf) throws java.io.IOException {
+        java.security.MessageDigest sha = FirmwareMembers.sha256();
+        byte[] head = new byte[io.fwatlas.module.Compression.MAGIC_LENGTH];
+        int headLen = 0;
+        long got = 0;
+        for (int n; (n = in.read(buf, 0, buf.length)) >= 0; ) {
+            if (headLen < head.length) {
+                int k = Math.min(n, head.length - headLen);
+                System.arraycopy(buf, 0, head, headLen, k);
+                headLen += k;
+            }
+            sha.update(buf, 0, n);
+            got += n;
+        }
+        return file(path, io.fwatlas.module.Compression.detect(head, headLen).label(), got,
+                java.util.HexFormat.of().formatHex(sha.digest()));
     }
 
     /** Non-empty, and no empty, "." or ".." segment (a trailing '/' of a directory member makes one). */

@@ -139,24 +139,10 @@ final class FirmwareMembers {
     /** A regular file: its size, its compression by magic and the SHA-256 of its bytes, read once. */
     void file(Place at, InputStream archive, long size, byte[] scratch, long inode)
             throws IOException, PackageException {
-        MessageDigest sha = sha256();
-        byte[] head = new byte[Compression.MAGIC_LENGTH];
-        int headLen = 0;
-        long got = 0;
-        for (int n; (n = archive.read(scratch, 0, scratch.length)) >= 0; ) {
-            if (headLen < head.length) {
-                int k = Math.min(n, head.length - headLen);
-                System.arraycopy(scratch, 0, head, headLen, k);
-                headLen += k;
-            }
-            sha.update(scratch, 0, n);
-            got += n;
+        FirmwareFile f = FirmwareFile.read(at.path(), archive, scratch);
+        if (f.size() != size) {
+            throw new TruncatedPackageException("firmware member " + at.path(), size, f.size());
         }
-        if (got != size) {
-            throw new TruncatedPackageException("firmware member " + at.path(), size, got);
-        }
-        FirmwareFile f = FirmwareFile.file(at.path(), Compression.detect(head, headLen).label(), size,
-                HexFormat.of().formatHex(sha.digest()));
         add(at, f);
         if (inode >= 0) {
             byInode.put(inode, f);
@@ -232,15 +218,8 @@ final class FirmwareMembers {
         return i == null ? f : f.withWhence(i.driver(), i.license());
     }
 
-    private String normalise(String member) {
-        String p = member;
-        while (p.startsWith("./")) {
-            p = p.substring(2);
-        }
-        while (p.startsWith("/")) {
-            p = p.substring(1);
-        }
-        return p;
+    private static String normalise(String member) {
+        return FirmwareFile.memberPath(member);
     }
 
     static MessageDigest sha256() {

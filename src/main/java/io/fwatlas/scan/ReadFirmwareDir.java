@@ -1,6 +1,5 @@
 package io.fwatlas.scan;
 
-import io.fwatlas.module.Compression;
 import io.fwatlas.module.ErrorKind;
 import io.fwatlas.packages.FirmwareFile;
 import io.fwatlas.packages.Whence;
@@ -12,10 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
@@ -89,26 +86,12 @@ final class ReadFirmwareDir {
         if (l.kind().equals(FirmwareFile.LINK)) {
             return FirmwareFile.link(l.path(), l.target());
         }
-        MessageDigest sha = ReleaseManifest.sha256();
-        byte[] head = new byte[Compression.MAGIC_LENGTH];
-        int headLen = 0;
-        long got = 0;
         try (InputStream in = open(d, l.path(), conf)) {
-            for (int n; (n = in.read(buf)) >= 0; ) {
-                if (headLen < head.length) {
-                    int k = Math.min(n, head.length - headLen);
-                    System.arraycopy(buf, 0, head, headLen, k);
-                    headLen += k;
-                }
-                sha.update(buf, 0, n);
-                got += n;
-            }
+            return FirmwareFile.read(l.path(), in, buf);
         } catch (IOException e) {
             return FirmwareFile.error(l.path(), FirmwareFile.FILE, ErrorKind.IO_ERROR.label(),
                     where + ReleaseLister.describe(e));
         }
-        return FirmwareFile.file(l.path(), Compression.detect(head, headLen).label(), got,
-                HexFormat.of().formatHex(sha.digest()));
     }
 
     private static InputStream open(FirmwareDir d, String rel, Configuration conf) throws IOException {
