@@ -54,7 +54,7 @@ public final class ExportCommand implements Callable<Integer> {
         TableSession session = null;
         try {
             session = TableSession.open("fwatlas-export", master, table, confDir);
-            String text = format.write(AtlasTables.open(session.spark, table), err);
+            String text = AtlasTables.consistent(session.spark, table, err, t -> format.write(t, err));
             out.print(text);
             out.flush();
             return 0;

@@ -104,16 +104,18 @@ public final class QueryCommand implements Callable<Integer> {
         try {
             session = TableSession.open("fwatlas-query", master, table, confDir);
             SparkSession spark = session.spark;
-            AtlasTables tables = AtlasTables.open(spark, table);
-            Dataset<Row> result = query.apply(tables);
-            List<Row> rows = result.collectAsList();
+            Answer answer = AtlasTables.consistent(spark, table, err, tables -> {
+                Dataset<Row> result = query.apply(tables);
+                return new Answer(result.schema().fields(), result.collectAsList());
+            });
+            List<Row> rows = answer.rows();
             // rows first, so that the verdict's notes on stderr come after them
             if (!rows.isEmpty()) {
-                ResultWriter.write(result.schema().fields(), rows, format(), out);
+                ResultWriter.write(answer.fields(), rows, format(), out);
             }
             String nothing = verdict.apply(rows);
             if (rows.isEmpty() && nothing == null) {
-                ResultWriter.write(result.schema().fields(), rows, format(), out);
+                ResultWriter.write(answer.fields(), rows, format(), out);
             }
             if (nothing != null) {
                 throw QueryException.noMatch(nothing);
@@ -137,6 +139,10 @@ public final class QueryCommand implements Callable<Integer> {
                 session.close();
             }
         }
+    }
+
+    /** A query's result, read whole. */
+    record Answer(org.apache.spark.sql.types.StructField[] fields, List<Row> rows) {
     }
 
     static String firstLine(String m) {

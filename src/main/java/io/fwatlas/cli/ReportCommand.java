@@ -74,26 +74,12 @@ public final class ReportCommand implements Callable<Integer> {
             DeviceList devices = devicesFile == null ? null : DeviceList.read("--devices", devicesFile, System.in);
             session = TableSession.open("fwatlas-report", master, table, confDir);
             SparkSession spark = session.spark;
-            AtlasTables t = AtlasTables.open(spark, table);
-            List<Row> kernels = Queries.kernels(t.firmware(), t.modules(), null).collectAsList();
-            if (kernels.isEmpty()) {
-                throw QueryException.noMatch("the table holds no kernels");
-            }
-            List<Row> changed = Report.changes(t.firmware(), t.modules(), changes).collectAsList();
-            Dataset<Row> resolved = t.resolved();
-            List<Row> missing = null;
-            List<Row> sources = null;
-            if (resolved != null) {
-                missing = new ArrayList<>(Report.missing(resolved).collectAsList());
-                missing.sort((a, b) -> KernelRelease.compare(a.getString(0), b.getString(0)));
-                // a resolved table written before providers were recorded has none
-                if (!resolved.filter(org.apache.spark.sql.functions.col("providers").isNotNull()).isEmpty()) {
-                    sources = Report.sources(resolved).collectAsList();
-                }
-            }
-            List<Row> support = devices == null ? null
-                    : Devices.summary(t, devices, List.of(), null).collectAsList();
-            String html = Report.html("fwatlas report: " + t.location(), kernels, changed, missing, sources,
+            Page page = AtlasTables.consistent(spark, table, err, t -> read(t, devices));
+            List<Row> kernels = page.kernels();
+            List<Row> changed = page.changed();
+            List<Row> missing = page.missing();
+            List<Row> support = page.support();
+            String html = Report.html("fwatlas report: " + page.location(), kernels, changed, missing, page.sources(),
                     support);
             // write next to the target and rename, so a reader never sees half a page
             Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
@@ -117,5 +103,32 @@ public final class ReportCommand implements Callable<Integer> {
                 session.close();
             }
         }
+    }
+
+    /** What the page shows, read from one state of the tables. */
+    record Page(String location, List<Row> kernels, List<Row> changed, List<Row> missing, List<Row> sources,
+                List<Row> support) {
+    }
+
+    private Page read(AtlasTables t, DeviceList devices) {
+        List<Row> kernels = Queries.kernels(t.firmware(), t.modules(), null).collectAsList();
+        if (kernels.isEmpty()) {
+            throw QueryException.noMatch("the table holds no kernels");
+        }
+        List<Row> changed = Report.changes(t.firmware(), t.modules(), changes).collectAsList();
+        Dataset<Row> resolved = t.resolved();
+        List<Row> missing = null;
+        List<Row> sources = null;
+        if (resolved != null) {
+            missing = new ArrayList<>(Report.missing(resolved).collectAsList());
+            missing.sort((a, b) -> KernelRelease.compare(a.getString(0), b.getString(0)));
+            // a resolved table written before providers were recorded has none
+            if (!resolved.filter(org.apache.spark.sql.functions.col("providers").isNotNull()).isEmpty()) {
+                sources = Report.sources(resolved).collectAsList();
+            }
+        }
+        List<Row> support = devices == null ? null
+                : Devices.summary(t, devices, List.of(), null).collectAsList();
+        return new Page(t.location().toString(), kernels, changed, missing, sources, support);
     }
 }

@@ -63,9 +63,14 @@ public final class ResolveCommand implements Callable<Integer> {
             dirs.add(p.toAbsolutePath());
         }
         TableSession session = null;
+        TableStore store = null;
         try {
             session = TableSession.open("fwatlas-resolve", master, table, confDir);
             SparkSession spark = session.spark;
+            // resolve writes OUT/resolved: it holds the lock while it reads, so no commit runs meanwhile
+            AtlasTables.check(table, spark.sparkContext().hadoopConfiguration());
+            store = TableStore.open(table, spark.sparkContext().hadoopConfiguration(), err,
+                    io.fwatlas.scan.TableLock.Timing.DEFAULT_WAIT);
             AtlasTables tables = AtlasTables.open(spark, table);
             Dataset<Row> files = null;
             if (dirs.isEmpty()) {
@@ -79,9 +84,7 @@ public final class ResolveCommand implements Callable<Integer> {
             }
             Dataset<Row> resolved = (files == null ? Resolve.resolve(tables.firmware(), dirs)
                     : Resolve.resolveInPackages(tables.firmware(), files)).cache();
-            try (TableStore store = TableStore.open(table, spark.sparkContext().hadoopConfiguration(), err)) {
-                Resolve.write(resolved, store);
-            }
+            Resolve.write(resolved, store);
             Map<String, Long> byStatus = new TreeMap<>();
             for (Row r : resolved.groupBy("status").count().collectAsList()) {
                 byStatus.put(r.getString(0), r.getLong(1));
@@ -130,6 +133,9 @@ public final class ResolveCommand implements Callable<Integer> {
             return 1;
         } finally {
             err.flush();
+            if (store != null) {
+                store.close();
+            }
             if (session != null) {
                 session.close();
             }

@@ -10,6 +10,7 @@ import io.fwatlas.scan.SparkSetup;
 import io.fwatlas.scan.StoreErrors;
 import io.fwatlas.scan.TableStore;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -68,6 +69,10 @@ public final class ScanCommand implements Callable<Integer> {
             description = "Also record a SHA-256 of every module's bytes; with --incremental, compare it too.")
     boolean digest;
 
+    @Option(names = "--lock-wait", paramLabel = "DURATION", defaultValue = "10m",
+            description = "How long to wait while another run writes OUT (0, 30s, 10m, 2h). Default: ${DEFAULT-VALUE}.")
+    String lockWait;
+
     @Option(names = "--firmware-dir", paramLabel = "DIR",
             description = "A firmware directory (like /lib/firmware) to record in OUT/firmware_files; repeatable. "
                     + "An INPUT named firmware, and lib/firmware/ or usr/lib/firmware/ of a tree, are read too.")
@@ -99,6 +104,12 @@ public final class ScanCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw ScanException.usage(e.getMessage());
             }
+            Duration wait;
+            try {
+                wait = WaitTime.parse("--lock-wait", lockWait);
+            } catch (IllegalArgumentException e) {
+                throw ScanException.usage(e.getMessage());
+            }
             if (prune && !incremental) {
                 throw ScanException.usage("--prune needs --incremental: it removes every kernel the inputs do not "
                         + "hold, which only makes sense when the inputs describe the whole table");
@@ -122,7 +133,7 @@ public final class ScanCommand implements Callable<Integer> {
                 }
             }
             StoreErrors.checkOutput(output, TableStore.location(output), hadoop);
-            try (TableStore store = TableStore.open(output, hadoop, err)) {
+            try (TableStore store = TableStore.open(output, hadoop, err, wait)) {
                 out.println("fwatlas scan: " + releases.size() + " releases: "
                         + String.join(", ", releases.stream().map(Release::kernel).toList())
                         + (found.packages().isEmpty() ? "" : "; " + found.packages().size() + " packages")

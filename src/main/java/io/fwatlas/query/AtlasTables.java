@@ -3,6 +3,9 @@ package io.fwatlas.query;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fwatlas.scan.StoreErrors;
+import io.fwatlas.scan.ScanException;
+import io.fwatlas.scan.TableLayout;
+import io.fwatlas.scan.TableStamp;
 import io.fwatlas.scan.TableStore;
 import io.fwatlas.scan.Tables;
 import java.io.FileNotFoundException;
@@ -43,6 +46,50 @@ public record AtlasTables(SparkSession spark, Path location, Dataset<Row> firmwa
         FileSystem fs = fileSystem(spark, location);
         return new AtlasTables(spark, location, read(spark, fs, location, "firmware", FIRMWARE),
                 read(spark, fs, location, "modinfo", MODINFO), read(spark, fs, location, "modules", MODULES));
+    }
+
+    /** How long a reader waits for a commit in progress, and how often it reads again after one. */
+    static final java.time.Duration COMMIT_WAIT = java.time.Duration.ofMinutes(10);
+    static final int MAX_READS = 20;
+
+    /**
+     * Runs {@code body} on the tables of {@code out} so that it sees one commit's state whole:
+     * it waits while a commit is changing the tables, and reads again when a commit ran while it
+     * read (the stamp's generation changed; a failure then, such as a file renamed away, is that
+     * commit's doing). {@code body} must return what it read, not Datasets to be read later.
+     */
+    public static <T> T consistent(SparkSession spark, String out, java.io.PrintWriter err,
+                                   java.util.function.Function<AtlasTables, T> body) {
+        Path location = check(out, spark.sparkContext().hadoopConfiguration());
+        TableLayout layout;
+        try {
+            layout = TableLayout.of(location, spark.sparkContext().hadoopConfiguration());
+        } catch (IOException e) {
+            throw QueryException.usage("cannot open the file system of " + location + ": " + e.getMessage());
+        }
+        try {
+            for (int read = 0; read < MAX_READS; read++) {
+                TableStamp.Token before = TableStamp.await(layout, COMMIT_WAIT, err);
+                T result;
+                try {
+                    result = body.apply(open(spark, out));
+                } catch (RuntimeException e) {
+                    if (TableStamp.unchanged(layout, before)) {
+                        throw e;
+                    }
+                    continue;
+                }
+                if (TableStamp.unchanged(layout, before)) {
+                    return result;
+                }
+            }
+        } catch (ScanException e) {
+            throw new QueryException(e.exitCode(), e.getMessage());
+        } catch (IOException e) {
+            throw new QueryException(QueryException.NO_MATCH, "cannot read " + out + ": " + e.getMessage());
+        }
+        throw new QueryException(QueryException.NO_MATCH, "table " + out + " changed during each of " + MAX_READS
+                + " reads; try again when its writers are done");
     }
 
     /**

@@ -144,30 +144,17 @@ public final class Resolve {
 
     /**
      * Replaces {@code OUT/resolved} with {@code resolved}, under the scan lock: Spark writes it
-     * below the run's staging directory, then two renames swap it in. A run killed between the
-     * renames leaves no {@code resolved} table (it is derived data: run resolve again), never a
-     * half-written one.
+     * below the run's staging directory, and the store's journaled commit swaps it in whole, as
+     * it does a scan's partitions (readers see the old table or the new one).
      */
     public static void write(Dataset<Row> resolved, TableStore store) throws IOException {
-        org.apache.hadoop.fs.Path staged = new org.apache.hadoop.fs.Path(store.runDir(), AtlasTables.RESOLVED_TABLE);
-        org.apache.hadoop.fs.Path old = new org.apache.hadoop.fs.Path(store.runDir(), "_old_" + AtlasTables.RESOLVED_TABLE);
-        org.apache.hadoop.fs.Path live = store.table(AtlasTables.RESOLVED_TABLE);
-        FileSystem fs = live.getFileSystem(resolved.sparkSession().sparkContext().hadoopConfiguration());
         try {
             resolved.repartition(col("kernel")).sortWithinPartitions("kernel", "module", "firmware")
-                    .write().partitionBy("kernel").parquet(staged.toString());
-            if (fs.exists(live) && !fs.rename(live, old)) {
-                throw new IOException("rename " + live + " -> " + old + " failed");
-            }
-            if (!fs.rename(staged, live)) {
-                throw new IOException("rename " + staged + " -> " + live + " failed");
-            }
-        } finally {
-            store.abandon();  // no journal here, so this removes the staging (and the old table)
-            org.apache.hadoop.fs.Path staging = store.runDir().getParent();
-            if (fs.exists(staging) && fs.listStatus(staging).length == 0) {
-                fs.delete(staging, false);
-            }
+                    .write().partitionBy("kernel").parquet(store.staging(AtlasTables.RESOLVED_TABLE).toString());
+            store.commitTable(AtlasTables.RESOLVED_TABLE);
+        } catch (IOException | RuntimeException e) {
+            store.abandon();
+            throw e;
         }
     }
 

@@ -44,7 +44,7 @@ final class BinWriter implements Tables.Sink, AutoCloseable {
     BinWriter(FileSystem fs, Path runDir, int index, String kernel, String attempt, Configuration conf) {
         this.fs = fs;
         this.runDir = runDir;
-        this.attemptDir = new Path(new Path(new Path(runDir, TASKS), attempt), TableStore.partition(kernel));
+        this.attemptDir = new Path(new Path(new Path(runDir, TASKS), attempt), TableLayout.partition(kernel));
         this.index = index;
         this.kernel = kernel;
         this.conf = conf;
@@ -94,7 +94,7 @@ final class BinWriter implements Tables.Sink, AutoCloseable {
     BinResult commit() throws IOException {
         Set<String> tables = new HashSet<>(open.keySet());
         closeAll();
-        String partition = TableStore.partition(kernel);
+        String partition = TableLayout.partition(kernel);
         for (String t : tables) {
             Path dir = new Path(new Path(runDir, t), partition);
             Path target = new Path(dir, Bin.fileName(index));

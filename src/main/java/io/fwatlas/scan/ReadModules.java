@@ -51,7 +51,7 @@ public final class ReadModules implements Function<Work, TaskResult> {
     public TaskResult call(Work work) throws IOException {
         Configuration conf = hadoopConf.value().value();
         org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(runDir);
-        FileSystem fs = TableStore.fileSystem(dir, conf);
+        FileSystem fs = TableLayout.fileSystem(dir, conf);
         TaskContext task = TaskContext.get();
         String attempt = "attempt-" + (task == null ? 0 : task.taskAttemptId());
         if (work instanceof PackageTask p) {

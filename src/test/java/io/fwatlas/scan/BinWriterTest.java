@@ -23,7 +23,7 @@ class BinWriterTest {
 
     private BinWriter writer(Bin bin, String attempt) throws IOException {
         org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(tmp.toUri());
-        FileSystem fs = TableStore.fileSystem(dir, conf);
+        FileSystem fs = TableLayout.fileSystem(dir, conf);
         return new BinWriter(fs, dir, bin, attempt, conf);
     }
 

@@ -70,7 +70,7 @@ class IncrementalTest {
     /** Every file of the tables and manifests: content hash, size and modification time. */
     static Map<String, String> state(Path out) throws IOException {
         Map<String, String> all = new TreeMap<>();
-        for (String d : List.of("firmware", "modinfo", "modules", TableStore.MANIFESTS)) {
+        for (String d : List.of("firmware", "modinfo", "modules", TableLayout.MANIFESTS)) {
             all.putAll(files(out.resolve(d), d + "/"));
         }
         return all;
@@ -112,7 +112,7 @@ class IncrementalTest {
     }
 
     static Path manifest(Path out, String kernel) {
-        return out.resolve(TableStore.MANIFESTS).resolve(kernel + ".json");
+        return out.resolve(TableLayout.MANIFESTS).resolve(kernel + ".json");
     }
 
     @Test
@@ -130,7 +130,7 @@ class IncrementalTest {
         assertReleases("4 unchanged (skipped), 0 rescanned, 0 new, 0 pruned", r);
         assertTrue(r.out().contains("fwatlas scan: 0 kernels, 0 modules"), r.out());
         assertEquals(before, state(out));
-        assertFalse(Files.exists(out.resolve(TableStore.STAGING)), "staging left behind");
+        assertFalse(Files.exists(out.resolve(TableLayout.STAGING)), "staging left behind");
         List<String> all = List.of(SampleGenerator.DEB12, SampleGenerator.DEB13, SampleGenerator.S390,
                 SampleGenerator.ARM);
         assertEquals(Expected.sorted(Expected.modules(all)), rows(spark, out, "modules", Expected.MODULES_COLUMNS));

@@ -96,8 +96,8 @@ class KilledRunTest {
             }
         }
         cmd.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                "-D" + TableStore.PAUSE_PROPERTY + "=" + pauseAt,
-                "-D" + TableStore.PAUSE_MILLIS_PROPERTY + "=600000",
+                "-Dfwatlas.test.pause=" + pauseAt,
+                "-Dfwatlas.test.pauseMillis=600000",
                 "-Dspark.ui.showConsoleProgress=false",
                 "io.fwatlas.cli.Main", "scan", "--master", "local[2]"));
         cmd.addAll(List.of(scanArgs));
@@ -140,7 +140,7 @@ class KilledRunTest {
     }
 
     static List<String> runDirs(Path out) throws IOException {
-        Path staging = out.resolve(TableStore.STAGING);
+        Path staging = out.resolve(TableLayout.STAGING);
         if (!Files.exists(staging)) {
             return List.of();
         }
@@ -168,7 +168,7 @@ class KilledRunTest {
 
         List<String> runs = runDirs(out);
         assertEquals(1, runs.size(), "the killed run staged nothing?");
-        assertTrue(Files.isDirectory(out.resolve(TableStore.STAGING).resolve(runs.get(0))
+        assertTrue(Files.isDirectory(out.resolve(TableLayout.STAGING).resolve(runs.get(0))
                 .resolve("modules").resolve("kernel=" + S390)), "nothing staged: the kill came too early to test");
         assertEquals(before, tables(out), "live tables changed by a killed run");
         assertEquals(oldRows, rows(spark, out, "modules", Expected.MODULES_COLUMNS));
@@ -189,8 +189,8 @@ class KilledRunTest {
         List<String> log = new ArrayList<>();
         Process p = startPaused(out, "mid-swap", log);
         kill(p);
-        assertTrue(Files.exists(out.resolve(TableStore.STAGING).resolve(runDirs(out).get(0))
-                .resolve(TableStore.JOURNAL)), "journal missing: the kill did not land inside the swap");
+        assertTrue(Files.exists(out.resolve(TableLayout.STAGING).resolve(runDirs(out).get(0))
+                .resolve(TableLayout.JOURNAL)), "journal missing: the kill did not land inside the swap");
 
         String msg = recover(out);
         assertTrue(msg.contains("finished the interrupted commit"), msg);
@@ -241,7 +241,7 @@ class KilledRunTest {
     }
 
     private static Path manifest(Path out, String kernel) {
-        return out.resolve(TableStore.MANIFESTS).resolve(kernel + ".json");
+        return out.resolve(TableLayout.MANIFESTS).resolve(kernel + ".json");
     }
 
     @Test
@@ -255,7 +255,7 @@ class KilledRunTest {
         Process p = startPaused("before-commit", new ArrayList<>(), "--incremental", "-o", out.toString(),
                 in.toString());
         kill(p);
-        assertTrue(Files.isDirectory(out.resolve(TableStore.STAGING).resolve(runDirs(out).get(0))
+        assertTrue(Files.isDirectory(out.resolve(TableLayout.STAGING).resolve(runDirs(out).get(0))
                 .resolve("modules").resolve("kernel=" + S390)), "nothing staged: the kill came too early to test");
         assertFalse(Files.exists(manifest(out, S390)), "a manifest of the release being replaced survived");
         assertArrayEquals(arm, Files.readAllBytes(manifest(out, ARM)), "the skipped release's manifest changed");
@@ -276,8 +276,8 @@ class KilledRunTest {
 
         Process p = startPaused("mid-swap", new ArrayList<>(), "--incremental", "-o", out.toString(), in.toString());
         kill(p);
-        assertTrue(Files.exists(out.resolve(TableStore.STAGING).resolve(runDirs(out).get(0))
-                .resolve(TableStore.JOURNAL)), "journal missing: the kill did not land inside the swap");
+        assertTrue(Files.exists(out.resolve(TableLayout.STAGING).resolve(runDirs(out).get(0))
+                .resolve(TableLayout.JOURNAL)), "journal missing: the kill did not land inside the swap");
         assertFalse(Files.exists(manifest(out, S390)), "a manifest while its partitions are half swapped");
 
         // Recovery finishes the swap and writes the journal's manifest: nothing is left to read.
