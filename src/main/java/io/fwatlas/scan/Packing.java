@@ -108,6 +108,47 @@ public final class Packing {
         return out;
     }
 
+    /** A release's share of the bins: bins {@code first} to {@code first + count - 1}. */
+    public record Shard(int release, int first, int count) implements java.io.Serializable {
+    }
+
+    /**
+     * The bins of {@link #byKernel}, planned from the releases' summaries alone: each release with
+     * files gets its cost's share of bins, numbered dearest first; the executor that holds a
+     * release's listing deals its files into them ({@link #pack}, deterministic).
+     */
+    public static List<Shard> shards(List<ReleaseSummary> releases, int minBins, long targetCost) {
+        long records = 0;
+        long all = 0;
+        for (ReleaseSummary r : releases) {
+            records += r.records();
+            all += r.cost();
+        }
+        List<Shard> out = new ArrayList<>();
+        if (records == 0) {
+            return out;
+        }
+        long byCost = (all + targetCost - 1) / targetCost;
+        long total = Math.min(records, Math.max(minBins, byCost));
+        long perBin = Math.max(1, (all + total - 1) / total);
+        record Share(ReleaseSummary r, int n) {
+        }
+        List<Share> shares = new ArrayList<>();
+        for (ReleaseSummary r : releases) {
+            if (r.records() > 0) {
+                shares.add(new Share(r, (int) Math.max(1, Math.min(r.records(), (r.cost() + perBin - 1) / perBin))));
+            }
+        }
+        shares.sort(Comparator.<Share>comparingLong(s -> s.r().cost() / s.n()).reversed()
+                .thenComparing(s -> s.r().kernel()).thenComparingInt(s -> s.r().index()));
+        int next = 0;
+        for (Share s : shares) {
+            out.add(new Shard(s.r().index(), next, s.n()));
+            next += s.n();
+        }
+        return out;
+    }
+
     private static long binCost(List<FileTask> bin) {
         long c = 0;
         for (FileTask t : bin) {

@@ -36,7 +36,7 @@ import java.util.Objects;
  * @param digest     hex SHA-256 of the contents, or null when not computed
  */
 public record ReleaseManifest(String kernel, long files, long bytes, long newestMtime, String listing,
-                              int listErrors, long maxModuleSize, String digest) {
+                              int listErrors, long maxModuleSize, String digest) implements java.io.Serializable {
     public static final int VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
 

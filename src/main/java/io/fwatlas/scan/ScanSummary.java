@@ -34,7 +34,10 @@ public record ScanSummary(int kernels, long modules, long builtins, long firmwar
     }
 
     /** Releases skipped as unchanged, read again, read for the first time, and removed by --prune. */
-    public record Releases(int skipped, int rescanned, int added, int pruned) {
+    public record Releases(int skipped, int rescanned, int added, int pruned, int linksNotFollowed) {
+        public Releases(int skipped, int rescanned, int added, int pruned) {
+            this(skipped, rescanned, added, pruned, 0);
+        }
     }
 
     /** Package files read, skipped as unchanged, and read whole without finding a module (by name). */
@@ -51,6 +54,10 @@ public record ScanSummary(int kernels, long modules, long builtins, long firmwar
                 kernels, modules, builtins, firmwareRows, distinctFirmware, errors(), elapsedMillis / 1000.0);
         w.printf("releases: %d unchanged (skipped), %d rescanned, %d new, %d pruned%n",
                 releases.skipped(), releases.rescanned(), releases.added(), releases.pruned());
+        if (releases.linksNotFollowed() > 0) {
+            w.printf("links: %d directory links out of their release not followed (such as build and source)%n",
+                    releases.linksNotFollowed());
+        }
         if (packages.read() + packages.skipped() > 0) {
             w.printf("packages: %d read, %d unchanged (skipped), %d without modules%s%n", packages.read(),
                     packages.skipped(), packages.withoutModules().size(),

@@ -95,7 +95,7 @@ class ReleaseManifestTest {
                 "gone", ReleaseManifest.of("gone", List.of(), MAX, null));
         Set<String> inOutput = Set.of("a", "b", "gone", "orphan");
 
-        ScanJob.Plan p = ScanJob.plan(List.of(a, b, c), current, stored, inOutput,
+        ScanPlanner.Plan p = ScanPlanner.plan(List.of(a, b, c), current, stored, inOutput,
                 new ScanJob.Options(MAX, true, true, false));
         assertEquals(List.of(b, c), p.scan());
         assertEquals(List.of("a"), p.skipped());
@@ -103,7 +103,7 @@ class ReleaseManifestTest {
         assertEquals(List.of("c"), p.added());
         assertEquals(List.of("gone", "orphan"), p.pruned());
 
-        ScanJob.Plan full = ScanJob.plan(List.of(a, b, c), current, stored, inOutput, ScanJob.Options.full(MAX));
+        ScanPlanner.Plan full = ScanPlanner.plan(List.of(a, b, c), current, stored, inOutput, ScanJob.Options.full(MAX));
         assertEquals(List.of(a, b, c), full.scan());
         assertEquals(List.of(), full.skipped());
         assertEquals(List.of(), full.pruned());
