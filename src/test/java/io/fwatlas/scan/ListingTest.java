@@ -328,6 +328,34 @@ class ListingTest {
     }
 
     @Test
+    void builtinModinfoLinkToADirectoryAFifoOrNothingIsAnErrorRowNotAHang() throws Exception {
+        Path store = Files.createDirectories(tmp.resolve("store/modinfo-dir"));
+        Process p = new ProcessBuilder("mkfifo", tmp.resolve("store/modinfo-pipe").toString()).inheritIO().start();
+        assertEquals(0, p.waitFor());
+        List<String> errors = new ArrayList<>();
+        for (Path target : List.of(store, tmp.resolve("store/modinfo-pipe"), tmp.resolve("store/absent"))) {
+            Path top = Files.createDirectories(tmp.resolve("b").resolve(target.getFileName().toString()));
+            Files.createDirectories(top.resolve("kernel"));
+            Files.createSymbolicLink(top.resolve("modules.builtin.modinfo"), target);
+            Listing l = ReleaseLister.list(at(top), null);
+            assertEquals(List.of("BUILTIN_MODINFO modules.builtin.modinfo"), paths(l.files()));
+            List<Object[]> rows = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> moduleRows(l.files().get(0)));
+            assertEquals(1, rows.size());
+            errors.add(rows.get(0)[2] + " " + rows.get(0)[11] + " " + rows.get(0)[12] + " " + rows.get(0)[13]);
+        }
+        assertEquals(List.of("true error not_a_file modules.builtin.modinfo: is a directory",
+                "true error not_a_file modules.builtin.modinfo: is not a regular file (FIFO, socket or device)",
+                "true error io_error modules.builtin.modinfo: no such file (removed, or a dangling link)"), errors);
+        // The same FIFO check for a FIFO that is not a link (it used to block the read forever).
+        Path plain = Files.createDirectories(tmp.resolve("b/plain/kernel")).getParent();
+        assertEquals(0, new ProcessBuilder("mkfifo", plain.resolve("modules.builtin.modinfo").toString())
+                .inheritIO().start().waitFor());
+        FileTask t = ReleaseLister.list(at(plain), null).files().get(0);
+        Object[] row = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> moduleRows(t)).get(0);
+        assertEquals("not_a_file", row[12]);
+    }
+
+    @Test
     void twoNamesOfOneFileAreListedOncePerReleaseAndEveryReleaseListsAll() throws Exception {
         Path store = Files.createDirectories(tmp.resolve("store"));
         Path a = Files.write(store.resolve("a.ko"), new byte[] {1});
