@@ -153,8 +153,10 @@ public final class ReleaseLister implements FlatMapFunction<Release, FileTask> {
                     }
                     continue;
                 }
-                if (attrs.isSymbolicLink()) {
-                    link(child, rel, name, wanted);
+                if (attrs.isSymbolicLink() && wanted) {
+                    moduleLink(child, rel, name);
+                } else if (attrs.isSymbolicLink()) {
+                    otherLink(child, rel);
                 } else if (attrs.isDirectory()) {
                     walk(child, rel);
                 } else if (wanted) {
@@ -163,36 +165,39 @@ public final class ReleaseLister implements FlatMapFunction<Release, FileTask> {
             }
         }
 
-        /** A symbolic link {@code rel}: see the class comment. */
-        private void link(Path link, String rel, String name, boolean wanted) {
+        /** A module-named link: followed wherever it leads (a stat, no realpath), listed as {@code rel}. */
+        private void moduleLink(Path link, String rel, String name) {
+            BasicFileAttributes attrs;
+            try {
+                attrs = Files.readAttributes(link, BasicFileAttributes.class);
+            } catch (NoSuchFileException e) {
+                add(rel, -1, -1, name); // dangling: the reader reports it
+                return;
+            } catch (IOException e) {
+                out.add(FileTask.listError(release, rel, "cannot follow link: " + describe(e)));
+                return;
+            }
+            file(link, rel, name, attrs); // a directory or FIFO is the reader's error row
+        }
+
+        /** Any other link: walked if it leads to a directory inside the release, else maybe counted. */
+        private void otherLink(Path link, String rel) {
             Path target;
             BasicFileAttributes attrs;
             try {
                 target = link.toRealPath();
                 attrs = Files.readAttributes(target, BasicFileAttributes.class);
-            } catch (NoSuchFileException e) {
-                if (wanted) {
-                    add(rel, -1, -1, name); // dangling: the reader reports it
-                } else {
-                    linksNotFollowed++; // where it was meant to lead is unknown
-                }
-                return;
             } catch (IOException e) {
-                if (wanted) {
-                    out.add(FileTask.listError(release, rel, "cannot follow link: " + describe(e)));
-                } else {
-                    linksNotFollowed++;
-                }
+                linksNotFollowed++; // leads nowhere, or cannot be resolved: it may have been a directory
                 return;
             }
-            if (wanted) {
-                file(target, rel, name, attrs); // wherever it leads; a directory is the reader's error
-            } else if (attrs.isDirectory()) {
-                if (target.startsWith(realRoot)) {
-                    walk(target, rel);
-                } else {
-                    linksNotFollowed++; // out of the release: build, source, a store
-                }
+            if (!attrs.isDirectory()) {
+                return; // a file of another name, ignored as such files are
+            }
+            if (target.startsWith(realRoot)) {
+                walk(target, rel);
+            } else {
+                linksNotFollowed++; // out of the release: build, source, a store
             }
         }
 

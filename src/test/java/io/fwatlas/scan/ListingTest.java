@@ -356,6 +356,19 @@ class ListingTest {
     }
 
     @Test
+    void linkLoopsEndAsListErrorsOrCounts() throws IOException {
+        Path k = Files.createDirectories(tmp.resolve("loops/6.6/kernel"));
+        Files.createSymbolicLink(k.resolve("a.ko"), Path.of("b.ko"));
+        Files.createSymbolicLink(k.resolve("b.ko"), Path.of("a.ko"));
+        Files.createSymbolicLink(k.resolve("x"), Path.of("y"));
+        Files.createSymbolicLink(k.resolve("y"), Path.of("x"));
+        Listing l = ReleaseLister.list(at(k.getParent()), null);
+        assertEquals(List.of("LIST_ERROR kernel/a.ko", "LIST_ERROR kernel/b.ko"), paths(l.files()));
+        assertEquals(true, l.files().get(0).problem().startsWith("cannot follow link: "), l.files().get(0).problem());
+        assertEquals(2, l.linksNotFollowed()); // x and y
+    }
+
+    @Test
     void twoNamesOfOneFileAreListedOncePerReleaseAndEveryReleaseListsAll() throws Exception {
         Path store = Files.createDirectories(tmp.resolve("store"));
         Path a = Files.write(store.resolve("a.ko"), new byte[] {1});
