@@ -7,13 +7,16 @@ import io.fwatlas.module.ModuleInfo;
 import io.fwatlas.module.ModuleNames;
 import io.fwatlas.module.ModuleReader;
 import io.fwatlas.module.ModuleResult;
+import io.fwatlas.module.NotAFileException;
 import io.fwatlas.packages.PackageReader;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -107,6 +110,14 @@ public final class ReadModules implements Function<Work, TaskResult> {
         byte[] data;
         try {
             data = readWhole(t, conf, maxSize);
+        } catch (NotAFileException e) {
+            Tables.error(null, t.path(), true, null, null, ErrorKind.NOT_A_FILE.label(),
+                    t.path() + ": " + e.getMessage(), t.source(), out);
+            return;
+        } catch (NoSuchFileException e) {
+            Tables.error(null, t.path(), true, null, null, ErrorKind.IO_ERROR.label(),
+                    t.path() + ": no such file (removed, or a dangling link)", t.source(), out);
+            return;
         } catch (IOException | RuntimeException e) {
             Tables.error(null, t.path(), true, null, null, ErrorKind.IO_ERROR.label(),
                     t.path() + ": cannot read: " + ReleaseLister.describe(e), t.source(), out);
@@ -131,11 +142,20 @@ public final class ReadModules implements Function<Work, TaskResult> {
         }
     }
 
-    /** The whole file, or null when it is larger than {@code maxSize}. */
-    private static byte[] readWhole(FileTask t, Configuration conf, long maxSize) throws IOException {
+    /**
+     * The whole file, or null when it is larger than {@code maxSize}. A local file that is not a
+     * regular file (a directory, or a FIFO, which would block the read) is refused unopened.
+     */
+    private static byte[] readWhole(FileTask t, Configuration conf, long maxSize)
+            throws IOException, NotAFileException {
         if (t.local()) {
             Path file = Paths.get(t.root(), t.path());
-            if (Files.size(file) > maxSize) {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            if (!a.isRegularFile()) {
+                throw new NotAFileException("is " + (a.isDirectory() ? "a directory"
+                        : "not a regular file (FIFO, socket or device)"));
+            }
+            if (a.size() > maxSize) {
                 return null;
             }
             return Files.readAllBytes(file);

@@ -25,13 +25,34 @@ import org.apache.spark.util.SerializableConfiguration;
  * Executor side of stage 1: lists the module files of one release. Children are visited in name
  * order, so the result, and which of two names of one file wins, is deterministic.
  *
- * <p>Local trees use java.nio. Links are followed when their target lies inside the release
- * (Debian's {@code build} and {@code source} links point outside and are skipped); every directory
- * and every file is visited once, by file key, which also ends link loops. A module-named link to
- * nothing is listed anyway, so the reader turns it into an error row. Other file systems use
- * {@code listStatus} recursion, which never touches permissions, bounded by {@link #MAX_DEPTH}.
- * Sizes and modification times come from the same attributes (java.nio's, or the FileStatus
- * length and time), so an incremental scan's fingerprint costs no extra pass.
+ * <p>Local trees use java.nio, and symbolic links are handled by what they are named and where
+ * they lead ("inside" means below the real path of the release directory, which may itself be a
+ * link, as {@code lib/modules/<release>} is on Nix and Guix systems):
+ * <ul>
+ * <li>A module-named link (a name {@link ModuleNames#isModuleFileName} accepts, or
+ *     {@code modules.builtin.modinfo} at the top) is followed wherever it leads, so a release made
+ *     of links into a store or a deduplicated mirror is listed in full. It is listed under its own
+ *     name (its path inside the release), with the size and modification time of its target. A
+ *     link to nothing is listed with size -1 and a link to a directory, FIFO or device with size 0;
+ *     the reader turns both into error rows ({@code io_error}, {@code not_a_file}). A module-named
+ *     link is never walked as a directory.</li>
+ * <li>A link to a directory inside the release is walked, under the link's name.</li>
+ * <li>A link to a directory outside the release is never followed, whatever its name, be it
+ *     Debian's {@code build} and {@code source} or a Nix-style {@code kernel} link into a store:
+ *     what lies below it is not this release's. It is counted in
+ *     {@link Listing#linksNotFollowed}, as is a link of another name that leads nowhere or cannot
+ *     be resolved (a link loop, a directory without permission), since it may have been one.
+ *     Other links (to a file of another name) are ignored like such files.</li>
+ * </ul>
+ * Every directory and every regular file is visited once per release, by file key: this ends link
+ * loops, and a file with two names in one release (a link, or a hard link, to another file of the
+ * release; two links to one store file) is listed once, under the first name met. The sets are
+ * per release, so releases that share files through links each list all of theirs.
+ *
+ * <p>Other file systems use {@code listStatus} recursion, which never touches permissions, bounded
+ * by {@link #MAX_DEPTH}; they have no links to count. Sizes and modification times come from the
+ * same attributes (java.nio's, or the FileStatus length and time), so an incremental scan's
+ * fingerprint costs no extra pass.
  */
 public final class ReleaseLister implements FlatMapFunction<Release, FileTask> {
     private static final long serialVersionUID = 1L;
@@ -46,14 +67,34 @@ public final class ReleaseLister implements FlatMapFunction<Release, FileTask> {
     }
 
     @Override
-    public Iterator<FileTask> call(Release release) throws IOException {
-        if (release.local()) {
-            return listLocal(release).iterator();
-        }
-        return listHadoop(release, hadoopConf.value().value()).iterator();
+    public Iterator<FileTask> call(Release release) {
+        return list(release, release.local() ? null : hadoopConf.value().value()).files().iterator();
     }
 
+    /**
+     * Lists one release: with java.nio when it is local, else through Hadoop with {@code conf}
+     * (which may be null for a local release). Never throws: a release that cannot be listed at
+     * all is one {@link FileTask.Kind#LIST_ERROR} task.
+     */
+    public static Listing list(Release release, Configuration conf) {
+        if (release.local()) {
+            return localListing(release);
+        }
+        List<FileTask> files;
+        try {
+            files = listHadoop(release, conf);
+        } catch (IOException e) {
+            files = List.of(FileTask.listError(release, "", "cannot list release directory: " + describe(e)));
+        }
+        return new Listing(files, 0);
+    }
+
+    /** The files of {@link #list} for a local release. */
     public static List<FileTask> listLocal(Release release) {
+        return localListing(release).files();
+    }
+
+    private static Listing localListing(Release release) {
         List<FileTask> out = new ArrayList<>();
         Path root = Paths.get(release.root());
         Path realRoot;
@@ -61,10 +102,11 @@ public final class ReleaseLister implements FlatMapFunction<Release, FileTask> {
             realRoot = root.toRealPath();
         } catch (IOException e) {
             out.add(FileTask.listError(release, "", "cannot list release directory: " + describe(e)));
-            return out;
+            return new Listing(out, 0);
         }
-        new LocalWalk(release, realRoot, out).walk(root, "");
-        return out;
+        LocalWalk w = new LocalWalk(release, realRoot, out);
+        w.walk(root, "");
+        return new Listing(out, w.linksNotFollowed);
     }
 
     private static final class LocalWalk {
@@ -73,6 +115,7 @@ public final class ReleaseLister implements FlatMapFunction<Release, FileTask> {
         final List<FileTask> out;
         final Set<Object> dirs = new HashSet<>();
         final Set<Object> files = new HashSet<>();
+        int linksNotFollowed;
 
         LocalWalk(Release release, Path realRoot, List<FileTask> out) {
             this.release = release;
@@ -104,36 +147,66 @@ public final class ReleaseLister implements FlatMapFunction<Release, FileTask> {
                 BasicFileAttributes attrs;
                 try {
                     attrs = Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                    if (attrs.isSymbolicLink()) {
-                        Path target;
-                        try {
-                            target = child.toRealPath();
-                        } catch (NoSuchFileException e) {
-                            if (wanted) {
-                                add(rel, -1, -1, name);  // dangling: the reader reports it
-                            }
-                            continue;
-                        }
-                        if (!target.startsWith(realRoot)) {
-                            continue; // points out of the release (build, source)
-                        }
-                        attrs = Files.readAttributes(child, BasicFileAttributes.class);
-                    }
                 } catch (IOException e) {
                     if (wanted) {
                         out.add(FileTask.listError(release, rel, "cannot stat: " + describe(e)));
                     }
                     continue;
                 }
-                if (attrs.isDirectory()) {
+                if (attrs.isSymbolicLink() && wanted) {
+                    moduleLink(child, rel, name);
+                } else if (attrs.isSymbolicLink()) {
+                    otherLink(child, rel);
+                } else if (attrs.isDirectory()) {
                     walk(child, rel);
                 } else if (wanted) {
-                    if (attrs.isRegularFile() && !files.add(key(child, attrs))) {
-                        continue; // a second name of a file already listed
-                    }
-                    add(rel, attrs.isRegularFile() ? attrs.size() : 0, attrs.lastModifiedTime().toMillis(), name);
+                    file(child, rel, name, attrs);
                 }
             }
+        }
+
+        /** A module-named link: followed wherever it leads (a stat, no realpath), listed as {@code rel}. */
+        private void moduleLink(Path link, String rel, String name) {
+            BasicFileAttributes attrs;
+            try {
+                attrs = Files.readAttributes(link, BasicFileAttributes.class);
+            } catch (NoSuchFileException e) {
+                add(rel, -1, -1, name); // dangling: the reader reports it
+                return;
+            } catch (IOException e) {
+                out.add(FileTask.listError(release, rel, "cannot follow link: " + describe(e)));
+                return;
+            }
+            file(link, rel, name, attrs); // a directory or FIFO is the reader's error row
+        }
+
+        /** Any other link: walked if it leads to a directory inside the release, else maybe counted. */
+        private void otherLink(Path link, String rel) {
+            Path target;
+            BasicFileAttributes attrs;
+            try {
+                target = link.toRealPath();
+                attrs = Files.readAttributes(target, BasicFileAttributes.class);
+            } catch (IOException e) {
+                linksNotFollowed++; // leads nowhere, or cannot be resolved: it may have been a directory
+                return;
+            }
+            if (!attrs.isDirectory()) {
+                return; // a file of another name, ignored as such files are
+            }
+            if (target.startsWith(realRoot)) {
+                walk(target, rel);
+            } else {
+                linksNotFollowed++; // out of the release: build, source, a store
+            }
+        }
+
+        /** A module-named entry that is not a directory, or a module-named link's target. */
+        private void file(Path p, String rel, String name, BasicFileAttributes attrs) {
+            if (attrs.isRegularFile() && !files.add(key(p, attrs))) {
+                return; // a second name of a file already listed
+            }
+            add(rel, attrs.isRegularFile() ? attrs.size() : 0, attrs.lastModifiedTime().toMillis(), name);
         }
 
         private void add(String rel, long size, long mtime, String name) {
