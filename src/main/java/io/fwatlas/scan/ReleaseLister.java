@@ -11,18 +11,14 @@ import java.nio.file.Paths;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.util.SerializableConfiguration;
 
 /**
- * Executor side of stage 1: lists the module files of one release. Children are visited in name
+ * Executor side of stage 1 ({@link ScanExecution}): lists the module files of one release. Children are visited in name
  * order, so the result, and which of two names of one file wins, is deterministic.
  *
  * <p>Local trees use java.nio, and symbolic links are handled by what they are named and where
@@ -54,21 +50,11 @@ import org.apache.spark.util.SerializableConfiguration;
  * same attributes (java.nio's, or the FileStatus length and time), so an incremental scan's
  * fingerprint costs no extra pass.
  */
-public final class ReleaseLister implements FlatMapFunction<Release, FileTask> {
-    private static final long serialVersionUID = 1L;
+public final class ReleaseLister {
     static final int MAX_DEPTH = 32;
     static final String BUILTIN_MODINFO = "modules.builtin.modinfo";
 
-    /** Null when every release is local. */
-    private final Broadcast<SerializableConfiguration> hadoopConf;
-
-    public ReleaseLister(Broadcast<SerializableConfiguration> hadoopConf) {
-        this.hadoopConf = hadoopConf;
-    }
-
-    @Override
-    public Iterator<FileTask> call(Release release) {
-        return list(release, release.local() ? null : hadoopConf.value().value()).files().iterator();
+    private ReleaseLister() {
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.fwatlas.scan;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -111,11 +110,9 @@ final class ScanExecution implements AutoCloseable {
         }
 
         @Override
-        public ListedRelease call(Tuple2<Integer, Release> r) throws IOException {
-            Release release = r._2();
-            List<FileTask> files = release.local() ? ReleaseLister.listLocal(release)
-                    : ReleaseLister.listHadoop(release, conf.value().value());
-            return new ListedRelease(r._1(), release, files, 0);
+        public ListedRelease call(Tuple2<Integer, Release> r) {
+            Listing l = ReleaseLister.list(r._2(), r._2().local() ? null : conf.value().value());
+            return new ListedRelease(r._1(), r._2(), l.files(), l.linksNotFollowed());
         }
     }
 
