@@ -84,6 +84,23 @@ class TestFileSystemsTest {
                 && SlowFileSystem.isModule("a.ko.gz") && !SlowFileSystem.isModule("a.xz"));
     }
 
+    @Test
+    void slowfileListingsLeaveOutLinksToDirectories() throws IOException {
+        Files.createDirectories(tmp.resolve("d"));
+        Files.writeString(tmp.resolve("d/x.ko"), "module");
+        Files.createSymbolicLink(tmp.resolve("loop"), tmp.resolve("."));
+        Files.createSymbolicLink(tmp.resolve("y.ko"), tmp.resolve("d/x.ko"));
+        Files.createSymbolicLink(tmp.resolve("gone.ko"), tmp.resolve("missing.ko"));
+        Path dir = new Path(SlowFileSystem.uri(tmp));
+        FileSystem fs = dir.getFileSystem(new Configuration());
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (FileStatus s : fs.listStatus(dir)) {
+            names.add(s.getPath().getName() + (s.isDirectory() ? "/" : ""));
+        }
+        names.sort(null);
+        assertEquals(java.util.List.of("d/", "y.ko"), names);
+    }
+
     private static String text(InputStream in) throws IOException {
         return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
