@@ -86,12 +86,6 @@ public final class TableStore implements AutoCloseable {
     static final String OLD = "_old";
     static final String MANIFESTS = "_manifests";
     static final String PACKAGE_MANIFESTS = "_packages";
-    /**
-     * Test hook: "before-commit" (staged, manifests of the commit deleted, no journal yet) or
-     * "mid-swap" (journal written, first partition swapped) makes the run print a line and sleep there.
-     */
-    public static final String PAUSE_PROPERTY = "fwatlas.test.pause";
-    public static final String PAUSE_MILLIS_PROPERTY = "fwatlas.test.pauseMillis";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -359,7 +353,6 @@ public final class TableStore implements AutoCloseable {
         for (String l : dropped) {
             deletePackageManifest(l);
         }
-        pause("before-commit");
         ObjectNode j = JSON.createObjectNode();
         j.put("run", runId);
         ArrayNode a = j.putArray("entries");
@@ -527,7 +520,6 @@ public final class TableStore implements AutoCloseable {
             }
             if (hooks && first) {
                 first = false;
-                pause("mid-swap");
             }
         }
     }
@@ -597,19 +589,6 @@ public final class TableStore implements AutoCloseable {
             return InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
             return "localhost";
-        }
-    }
-
-    static void pause(String where) {
-        if (!where.equals(System.getProperty(PAUSE_PROPERTY))) {
-            return;
-        }
-        System.out.println("fwatlas-test: paused " + where);
-        System.out.flush();
-        try {
-            Thread.sleep(Long.getLong(PAUSE_MILLIS_PROPERTY, 120_000L));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
