@@ -74,7 +74,6 @@ public final class ReadModules implements Function<Work, TaskResult> {
 
     /** Every row of one file. */
     static void rows(ModuleReader reader, FileTask t, Configuration conf, Tables.Sink out) {
-        TestDelay.beforeRead();
         switch (t.kind()) {
             case LIST_ERROR -> Tables.error(null, t.path(), false, null, null, ErrorKind.IO_ERROR.label(),
                     t.path() + ": " + t.problem(), t.source(), out);

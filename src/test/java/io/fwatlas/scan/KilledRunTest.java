@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.fwatlas.fixtures.SampleGenerator;
+import io.fwatlas.testfs.PausingFileSystem;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -36,9 +37,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A scan killed (destroyForcibly) in a child JVM, held at a known point by the test hook
- * {@link TableStore#PAUSE_PROPERTY}: before the commit point the old tables stay as they were;
- * during the swap the next start finishes the commit.
+ * A scan killed (destroyForcibly) in a child JVM, held at a known point of the commit protocol by
+ * writing its output through the test file system {@link PausingFileSystem} ({@code pausefile://}):
+ * before the commit point the old tables stay as they were; during the swap the next start
+ * finishes the commit.
  */
 class KilledRunTest {
     static final String S390 = "5.10.0-30-s390x";
@@ -82,10 +84,13 @@ class KilledRunTest {
 
     /** Starts the CLI in a child JVM and waits until it reports the pause; the caller kills it. */
     private static Process startPaused(Path out, String pauseAt, List<String> log) throws Exception {
-        return startPaused(pauseAt, log, "-o", out.toString(), changed.getParent().toString());
+        return startPaused(pauseAt, log, "-o", PausingFileSystem.uri(out), changed.getParent().toString());
     }
 
-    /** Runs {@code scan ARGS} in a child JVM until it reports the pause at {@code pauseAt}. */
+    /**
+     * Runs {@code scan ARGS} in a child JVM until it reports the pause at {@code pauseAt}; the output
+     * in ARGS must be a {@code pausefile://} location for the pause to happen.
+     */
     static Process startPaused(String pauseAt, List<String> log, String... scanArgs) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
@@ -96,8 +101,8 @@ class KilledRunTest {
             }
         }
         cmd.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                "-Dfwatlas.test.pause=" + pauseAt,
-                "-Dfwatlas.test.pauseMillis=600000",
+                "-D" + PausingFileSystem.AT_PROPERTY + "=" + pauseAt,
+                "-D" + PausingFileSystem.MILLIS_PROPERTY + "=600000",
                 "-Dspark.ui.showConsoleProgress=false",
                 "io.fwatlas.cli.Main", "scan", "--master", "local[2]"));
         cmd.addAll(List.of(scanArgs));
@@ -121,7 +126,7 @@ class KilledRunTest {
             String l = lines.poll(1, TimeUnit.SECONDS);
             if (l != null) {
                 log.add(l);
-                if (l.equals("fwatlas-test: paused " + pauseAt)) {
+                if (l.equals(PausingFileSystem.ANNOUNCEMENT + pauseAt)) {
                     return p;
                 }
             }
@@ -252,8 +257,8 @@ class KilledRunTest {
         Map<String, String> before = tables(out);
         byte[] arm = Files.readAllBytes(manifest(out, ARM));
 
-        Process p = startPaused("before-commit", new ArrayList<>(), "--incremental", "-o", out.toString(),
-                in.toString());
+        Process p = startPaused("before-commit", new ArrayList<>(), "--incremental", "-o",
+                PausingFileSystem.uri(out), in.toString());
         kill(p);
         assertTrue(Files.isDirectory(out.resolve(TableLayout.STAGING).resolve(runDirs(out).get(0))
                 .resolve("modules").resolve("kernel=" + S390)), "nothing staged: the kill came too early to test");
@@ -274,7 +279,8 @@ class KilledRunTest {
         Path in = io[0];
         Path out = io[1];
 
-        Process p = startPaused("mid-swap", new ArrayList<>(), "--incremental", "-o", out.toString(), in.toString());
+        Process p = startPaused("mid-swap", new ArrayList<>(), "--incremental", "-o", PausingFileSystem.uri(out),
+                in.toString());
         kill(p);
         assertTrue(Files.exists(out.resolve(TableLayout.STAGING).resolve(runDirs(out).get(0))
                 .resolve(TableLayout.JOURNAL)), "journal missing: the kill did not land inside the swap");

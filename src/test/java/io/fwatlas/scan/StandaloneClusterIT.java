@@ -37,7 +37,12 @@ class StandaloneClusterIT {
 
     /** The samples scanned in this JVM with local[2]: what the cluster runs must equal. */
     static Path localRun(Path out, Path input) {
-        ScanTestSupport.Run r = ScanTestSupport.scan("--master", "local[2]", "-o", out.toString(), input.toString());
+        return localRun(out, input.toString());
+    }
+
+    /** As {@link #localRun(Path, Path)}, for an input given as a location (a path or a URI). */
+    static Path localRun(Path out, String input) {
+        ScanTestSupport.Run r = ScanTestSupport.scan("--master", "local[2]", "-o", out.toString(), input);
         assertEquals(0, r.code(), r.err());
         return out;
     }
