@@ -73,7 +73,7 @@ public record AtlasTables(SparkSession spark, Path location, Dataset<Row> firmwa
                 T result;
                 try {
                     result = body.apply(open(spark, out));
-                } catch (RuntimeException e) {
+                } catch (Exception e) { // Spark's checked SparkException too, which Scala code throws unchecked
                     if (TableStamp.unchanged(layout, before)) {
                         throw e;
                     }
