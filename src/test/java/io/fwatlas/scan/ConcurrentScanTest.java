@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fwatlas.fixtures.SampleGenerator;
+import io.fwatlas.testfs.PausingFileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -90,5 +91,47 @@ class ConcurrentScanTest {
         assertFalse(Files.exists(out.resolve("_staging")), "no staging left");
         assertTrue(Files.readString(out.resolve("_SUCCESS")).contains("\"generation\" : 4"),
                 Files.readString(out.resolve("_SUCCESS")));
+    }
+
+    @Test
+    void aKilledHolderIsTakenOverByExactlyOneWaiterAndEveryWaiterFinishes() throws Exception {
+        Path out = tmp.resolve("taken-over");
+        // the holder: the first input, held at the commit point until it is killed
+        ChildScan holder = ChildScan.start(List.of("-D" + PausingFileSystem.AT_PROPERTY + "="
+                        + PausingFileSystem.BEFORE_COMMIT, "-D" + PausingFileSystem.MILLIS_PROPERTY + "=600000"),
+                "scan", "--master", "local[1]", "-o", PausingFileSystem.uri(out), INPUTS.get(0).toString());
+        List<ChildScan> waiters = new ArrayList<>();
+        try {
+            assertTrue(holder.await(PausingFileSystem.ANNOUNCEMENT + PausingFileSystem.BEFORE_COMMIT, 300),
+                    holder.output());
+            for (Path in : INPUTS.subList(1, INPUTS.size())) {
+                waiters.add(ChildScan.start(List.of(), "scan", "--master", "local[1]", "-o", out.toString(),
+                        in.toString()));
+            }
+            for (ChildScan w : waiters) {
+                assertTrue(w.await("is being written by run", 120), w.output());
+            }
+            holder.process.destroyForcibly();
+            assertTrue(holder.process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            long takeovers = 0;
+            for (ChildScan w : waiters) {
+                assertEquals(0, w.exit(600), w.output());
+                takeovers += w.count("taking over the lock of dead run");
+            }
+            assertEquals(1, takeovers, "takeovers:\n" + String.join("\n---\n",
+                    waiters.stream().map(ChildScan::output).toList()));
+            assertEquals(1, waiters.stream().filter(w -> w.count("removed the unfinished staging of run") == 1)
+                    .count(), "the taker discards the killed run's staging");
+        } finally {
+            holder.close();
+            waiters.forEach(ChildScan::close);
+        }
+        Path reference = tmp.resolve("waiters-one-by-one");
+        for (Path in : INPUTS.subList(1, INPUTS.size())) {
+            assertEquals(0, ScanTestSupport.scan("-o", reference.toString(), in.toString()).code());
+        }
+        assertEquals(contents(spark, reference), contents(spark, out), "the waiters' rows, and none of the holder's");
+        assertFalse(Files.exists(out.resolve("_lock")), "lock released");
+        assertFalse(Files.exists(out.resolve("_staging")), "no staging left");
     }
 }
