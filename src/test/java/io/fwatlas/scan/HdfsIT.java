@@ -1,17 +1,20 @@
 package io.fwatlas.scan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,6 +85,46 @@ class HdfsIT {
             fs.copyToLocalFile(new org.apache.hadoop.fs.Path("/pk"), new org.apache.hadoop.fs.Path(pkFromHdfs.toUri()));
             StandaloneClusterIT.assertSameTables(localPk, pkFromHdfs);
         } finally {
+            dfs.shutdown(true);
+        }
+    }
+
+    @Test
+    void fourScansAtOnceIntoOneTableOnHdfsKeepEveryRowOnce() throws Exception {
+        Path reference = tmp.resolve("one-by-one");
+        for (Path in : ConcurrentScanTest.INPUTS) {
+            assertEquals(0, ScanTestSupport.scan("-o", reference.toString(), in.toString()).code());
+        }
+        Path base = StandaloneCluster.TARGET.resolve("hdfs-it-concurrent");
+        StandaloneCluster.deleteTree(base);
+        Configuration conf = new Configuration();
+        MiniDFSCluster dfs = new MiniDFSCluster.Builder(conf, base.toFile()).numDataNodes(1).build();
+        List<ChildScan> children = new ArrayList<>();
+        try {
+            dfs.waitActive();
+            FileSystem fs = dfs.getFileSystem();
+            String atlas = fs.getUri() + "/atlas";
+            for (Path in : ConcurrentScanTest.INPUTS) {
+                children.add(ChildScan.start(List.of(), "scan", "--master", "local[1]", "-o", atlas, in.toString()));
+            }
+            long waited = 0;
+            for (ChildScan c : children) {
+                assertEquals(0, c.exit(600), c.output());
+                waited += c.count("is being written by run");
+            }
+            assertTrue(waited >= 1, "no scan waited for another: they did not overlap");
+            assertFalse(fs.exists(new org.apache.hadoop.fs.Path("/atlas/_lock")), "lock released");
+            Path fromHdfs = tmp.resolve("concurrent-from-hdfs");
+            fs.copyToLocalFile(new org.apache.hadoop.fs.Path("/atlas"), new org.apache.hadoop.fs.Path(fromHdfs.toUri()));
+            SparkSession spark = ScanTestSupport.spark();
+            try {
+                assertEquals(ConcurrentScanTest.contents(spark, reference), ConcurrentScanTest.contents(spark, fromHdfs));
+            } finally {
+                spark.stop();
+            }
+            assertTrue(Files.readString(fromHdfs.resolve("_SUCCESS")).contains("\"generation\" : 4"));
+        } finally {
+            children.forEach(ChildScan::close);
             dfs.shutdown(true);
         }
     }
