@@ -144,7 +144,7 @@ public final class TableLock implements AutoCloseable {
             }
         }
         if (unchanged.compareTo(stale) >= 0) {
-            return "no heartbeat for " + human(unchanged);
+            return "no heartbeat for " + human(stale) + " or more";
         }
         return null;
     }
