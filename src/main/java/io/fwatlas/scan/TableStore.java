@@ -18,7 +18,6 @@ import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -84,11 +83,6 @@ public final class TableStore implements AutoCloseable {
             throw e;
         }
         return store;
-    }
-
-    /** The file system of {@code p}; the local one without .crc side files, which nothing here reads. */
-    static FileSystem fileSystem(Path p, Configuration conf) throws IOException {
-        return TableLayout.fileSystem(p, conf);
     }
 
     public String runId() {
@@ -197,10 +191,6 @@ public final class TableStore implements AutoCloseable {
     /** The files of the firmware tables ({@link Tables#inputFile}), one per input they hold rows of. */
     public Set<String> inputFiles() throws IOException {
         return layout.inputFiles();
-    }
-
-    static String partition(String kernel) {
-        return TableLayout.partition(kernel);
     }
 
     /** The manifests of packages whose rows are live, by location; unreadable ones are left out. */
