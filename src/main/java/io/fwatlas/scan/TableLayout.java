@@ -115,14 +115,7 @@ public final class TableLayout {
             return;
         }
         Path marker = new Path(out, MARKER);
-        if (!fs.exists(marker)) {
-            for (FileStatus s : fs.listStatus(out)) {
-                // a concurrent first run may hold the lock of the directory it is creating
-                if (!s.getPath().getName().startsWith(LOCK)) {
-                    throw ScanException.usage("output " + output + " exists but is not an fwatlas table (no "
-                            + MARKER + "); name a new or empty directory");
-                }
-            }
+        if (!fs.exists(marker) && !firstRunUnderWay(output, marker)) {
             return;
         }
         JsonNode m;
@@ -138,6 +131,27 @@ public final class TableLayout {
             throw ScanException.usage("output " + output + " holds tables of format version "
                     + m.path("version").asInt() + "; this fwatlas writes version " + FORMAT_VERSION);
         }
+    }
+
+    /**
+     * Whether a directory without a marker is a table that a concurrent first run is creating, so
+     * that the marker should now be read; false when it is empty, or holds only that run's lock.
+     * The first run writes the marker before anything else but its lock, so an entry of any other
+     * name is foreign unless the marker has appeared meanwhile.
+     */
+    private boolean firstRunUnderWay(String output, Path marker) throws IOException {
+        for (FileStatus s : fs.listStatus(out)) {
+            String name = s.getPath().getName();
+            if (name.startsWith(LOCK) || name.equals(MARKER + ".tmp")) {
+                continue;
+            }
+            if (fs.exists(marker)) {
+                return true;
+            }
+            throw ScanException.usage("output " + output + " exists but is not an fwatlas table (no "
+                    + MARKER + "); name a new or empty directory");
+        }
+        return false;
     }
 
     /** Writes the marker of a new table; called with the lock held. */
