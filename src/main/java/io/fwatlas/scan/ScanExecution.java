@@ -70,7 +70,7 @@ final class ScanExecution implements AutoCloseable {
      * Stage 2: reads the bins of {@code shards} (from the listing) and the tasks {@code other}
      * (packages, firmware directories, numbered after the bins), one partition each.
      */
-    List<TaskResult> read(List<Packing.Shard> shards, List<Work> other, int first, ReadModules reader, String what) {
+    ReadResults read(List<Packing.Shard> shards, List<Work> other, int first, ReadModules reader, String what) {
         int bins = first;
         Map<Integer, Packing.Shard> byRelease = new HashMap<>();
         for (Packing.Shard s : shards) {
@@ -79,7 +79,7 @@ final class ScanExecution implements AutoCloseable {
         }
         int total = bins - first + other.size();
         if (total == 0) {
-            return List.of();
+            return new ReadResults();
         }
         List<Tuple2<Integer, Work>> rest = new ArrayList<>();
         for (int i = 0; i < other.size(); i++) {
@@ -90,7 +90,9 @@ final class ScanExecution implements AutoCloseable {
             work = listed.flatMapToPair(new DealBins(byRelease)).union(work);
         }
         jsc.setJobDescription("fwatlas: read " + what);
-        return work.partitionBy(new OnePerPartition(first, total)).values().map(reader).collect();
+        // merged where the tasks ran: the driver gets a result per kernel, not per bin
+        return work.partitionBy(new OnePerPartition(first, total)).values().map(reader)
+                .treeAggregate(new ReadResults(), ReadResults::add, ReadResults::merge);
     }
 
     @Override

@@ -96,7 +96,7 @@ public final class ScanJob {
 
             ReadModules reader = new ReadModules(o.maxModuleSize(), o.maxPackageExpansion(), exec.conf(),
                     store.runDir().toString());
-            List<TaskResult> results = new ArrayList<>();
+            ReadResults results = new ReadResults();
             int next = 0;
             List<Release> treesToRead = reads.trees();
             List<PackageInput> packagesToRead = reads.packages();
@@ -133,12 +133,12 @@ public final class ScanJob {
                         dirsToRead.size(), bins + other.size());
                 log.flush();
                 dirsToRead.clear();
-                List<TaskResult> got = exec.read(shards, other, first, reader,
+                ReadResults got = exec.read(shards, other, first, reader,
                         reading + " files and " + packagesToRead.size() + " packages");
-                results.addAll(got);
                 // kernels that new packages brought may also hold rows of inputs this run skipped
                 Set<String> found = new HashSet<>();
-                got.forEach(t -> t.bins().forEach(b -> found.add(b.kernel())));
+                got.tasks().forEach(t -> t.bins().forEach(b -> found.add(b.kernel())));
+                results.merge(got);
                 int treesBefore = reads.trees().size();
                 int packagesBefore = reads.packages().size();
                 reads.close(found);
@@ -150,7 +150,7 @@ public final class ScanJob {
                 log.printf("fwatlas scan: read and staged in %.1f s%n", (System.currentTimeMillis() - t0) / 1000.0);
                 log.flush();
             }
-            ScanCommit.Outcome done = ScanCommit.commit(store, results, reads, plan, current, packages, firmwareDirs,
+            ScanCommit.Outcome done = ScanCommit.commit(store, results.tasks(), reads, plan, current, packages, firmwareDirs,
                     storedPackages, storedManifests.keySet(), o, log);
             Set<String> rescanned = new TreeSet<>();
             Set<String> added = new TreeSet<>();
@@ -166,8 +166,9 @@ public final class ScanJob {
     }
 
     /** Sums the tasks' counts. */
-    public static ScanSummary summarize(List<TaskResult> tasks, int kernels, ScanSummary.Releases releases,
-                                        int packagesSkipped, long elapsedMillis, String output) {
+    static ScanSummary summarize(ReadResults results, int kernels, ScanSummary.Releases releases,
+                                 int packagesSkipped, long elapsedMillis, String output) {
+        List<TaskResult> tasks = results.tasks();
         List<BinResult> bins = new ArrayList<>();
         int packagesRead = 0;
         List<String> empty = new ArrayList<>();
@@ -184,16 +185,12 @@ public final class ScanJob {
         long modules = 0;
         long builtins = 0;
         long firmwareRows = 0;
-        Set<String> firmware = new HashSet<>();
         Map<String, Long> errors = new TreeMap<>();
-        Set<String> decoders = new TreeSet<>();
         for (BinResult b : bins) {
             modules += b.modules();
             builtins += b.builtins();
             firmwareRows += b.firmwareRows();
-            firmware.addAll(b.firmware());
             b.errorsByKind().forEach((k, n) -> errors.merge(k, n, Long::sum));
-            decoders.add(b.xzDecoder());
         }
         java.util.Collections.sort(empty);
         int fwInputs = 0;
@@ -208,8 +205,8 @@ public final class ScanJob {
                 fwErrors += t.firmware().errors();
             }
         }
-        return new ScanSummary(kernels, modules, builtins, firmwareRows, firmware.size(), errors, releases,
+        return new ScanSummary(kernels, modules, builtins, firmwareRows, results.distinctFirmware(), errors, releases,
                 new ScanSummary.Packages(packagesRead, packagesSkipped, List.copyOf(empty)), elapsedMillis, output,
-                List.copyOf(decoders), new ScanSummary.Firmware(fwInputs, fwFiles, fwLinks, fwErrors));
+                List.copyOf(results.decoders()), new ScanSummary.Firmware(fwInputs, fwFiles, fwLinks, fwErrors));
     }
 }

@@ -1,0 +1,124 @@
+package io.fwatlas.scan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** The executors' merge of task results: what the driver is sent, and that nothing is lost in it. */
+class ReadResultsTest {
+    private static BinResult bin(int index, String kernel, long modules, Set<String> firmware, Map<String, Long> errors,
+                                 Set<String> tables) {
+        return new BinResult(index, kernel, modules, 1, firmware.size(), firmware, errors, tables, "liblzma 5.4.1");
+    }
+
+    private static TaskResult tree(BinResult b) {
+        return new TaskResult(List.of(b), null, null);
+    }
+
+    @Test
+    void binsOfOneKernelBecomeOneResultWithTheirSums() {
+        ReadResults r = new ReadResults()
+                .add(tree(bin(3, "6.1.0-1-amd64", 10, Set.of("a.bin", "b.bin"), Map.of("truncated", 1L),
+                        Set.of("modules", "modinfo"))))
+                .add(tree(bin(1, "6.1.0-1-amd64", 5, Set.of("b.bin", "c.bin"), Map.of("truncated", 2L, "not_elf", 1L),
+                        Set.of("modules", "firmware"))))
+                .add(tree(bin(2, "6.1.0-2-amd64", 7, Set.of("a.bin"), Map.of(), Set.of("modules"))));
+        List<TaskResult> tasks = r.tasks();
+        assertEquals(2, tasks.size());
+        BinResult one = tasks.get(0).bins().get(0);
+        assertEquals("6.1.0-1-amd64", one.kernel());
+        assertEquals(1, one.bin());
+        assertEquals(15, one.modules());
+        assertEquals(2, one.builtins());
+        assertEquals(4, one.firmwareRows());
+        assertEquals(Map.of("truncated", 3L, "not_elf", 1L), one.errorsByKind());
+        assertEquals(Set.of("modules", "modinfo", "firmware"), one.tables());
+        assertEquals(Set.of(), one.firmware(), "names are kept once for the read, not per kernel");
+        assertEquals(3, r.distinctFirmware());
+        assertEquals(Set.of("liblzma 5.4.1"), r.decoders());
+    }
+
+    @Test
+    void packagesAndFirmwareDirectoriesStayOneResultEach() {
+        PackageInput deb = new PackageInput("file:/debs/linux-image.deb", true, 10, 1);
+        TaskResult pkg = new TaskResult(List.of(bin(9, "6.1.0-1-amd64", 4, Set.of("d.bin"), Map.of(), Set.of("modules")),
+                bin(9, "6.1.0-2-amd64", 4, Set.of(), Map.of(), Set.of("modules"))), deb, null);
+        ReadResults r = new ReadResults().add(pkg).add(pkg);
+        assertEquals(2, r.tasks().size());
+        assertEquals(deb, r.tasks().get(0).input());
+        assertEquals(2, r.tasks().get(0).bins().size());
+        assertEquals(1, r.distinctFirmware());
+    }
+
+    /** Any split of the tasks over partitions, merged in any tree, sums to what one list of them does. */
+    @Test
+    void anySplitAndMergeOrderGivesTheSameTotals() throws Exception {
+        Random random = new Random(7);
+        List<TaskResult> all = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < 400; i++) {
+            Set<String> fw = new HashSet<>();
+            for (int j = random.nextInt(5); j > 0; j--) {
+                fw.add("fw-" + random.nextInt(300));
+            }
+            names.addAll(fw);
+            Map<String, Long> errors = random.nextInt(4) == 0 ? Map.of("truncated", 1L) : Map.of();
+            all.add(tree(bin(i, "6.1.0-" + random.nextInt(20) + "-amd64", random.nextInt(100), fw, errors,
+                    Set.of("modules"))));
+        }
+        ReadResults whole = new ReadResults();
+        all.forEach(whole::add);
+        for (int trial = 0; trial < 5; trial++) {
+            List<ReadResults> parts = new ArrayList<>();
+            for (int p = 0; p < 1 + random.nextInt(30); p++) {
+                parts.add(new ReadResults());
+            }
+            for (TaskResult t : all) {
+                parts.get(random.nextInt(parts.size())).add(t);
+            }
+            while (parts.size() > 1) {
+                ReadResults a = parts.remove(random.nextInt(parts.size()));
+                ReadResults b = parts.remove(random.nextInt(parts.size()));
+                parts.add(roundTrip(a).merge(roundTrip(b)));
+            }
+            ReadResults merged = parts.get(0);
+            assertEquals(totals(whole), totals(merged));
+            assertEquals(names.size(), merged.distinctFirmware());
+        }
+        assertTrue(whole.tasks().size() <= 20, "one result per kernel: " + whole.tasks().size());
+    }
+
+    private static Map<String, List<Long>> totals(ReadResults r) {
+        Map<String, List<Long>> t = new TreeMap<>();
+        for (TaskResult task : r.tasks()) {
+            for (BinResult b : task.bins()) {
+                t.put(b.kernel(), List.of(b.modules(), b.builtins(), b.firmwareRows(),
+                        b.errorsByKind().getOrDefault("truncated", 0L), (long) b.bin()));
+            }
+        }
+        return t;
+    }
+
+    /** As Spark sends a partial result between executors and to the driver. */
+    private static ReadResults roundTrip(ReadResults r) throws Exception {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (ObjectOutputStream o = new ObjectOutputStream(b)) {
+            o.writeObject(r);
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(b.toByteArray()))) {
+            return (ReadResults) in.readObject();
+        }
+    }
+}
