@@ -167,9 +167,11 @@ public final class TableLock implements AutoCloseable {
         try (OutputStream o = layout.fs.create(layout.lock(), false)) {
             o.write(body);
             return true;
+        } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
+            return false; // even when its holder has released it since: the caller looks again
         } catch (IOException e) {
             if (layout.fs.exists(layout.lock())) {
-                return false; // FileAlreadyExistsException, or its remote form
+                return false; // another remote form of it
             }
             throw e;
         }

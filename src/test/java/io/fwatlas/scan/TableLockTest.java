@@ -201,6 +201,52 @@ class TableLockTest {
                 + "both positive", e.getMessage());
     }
 
+    /**
+     * On HDFS a create without overwrite can fail because the lock exists and find it gone a moment
+     * later, its holder having released it: the run must try again, not give up (HdfsIT saw it).
+     */
+    @Test
+    void aLockReleasedBetweenTheRefusedCreateAndTheLookIsTakenOnTheNextTry() throws Exception {
+        Configuration c = new Configuration();
+        c.set("fs." + ReleasedLockFileSystem.SCHEME + ".impl", ReleasedLockFileSystem.class.getName());
+        c.setBoolean("fs." + ReleasedLockFileSystem.SCHEME + ".impl.disable.cache", true);
+        TableLayout l = TableLayout.of(new org.apache.hadoop.fs.Path(ReleasedLockFileSystem.SCHEME + "://" + tmp), c);
+        try (TableLock lock = TableLock.acquire(l, "run-b", timing(Duration.ZERO, "10s", "60s"), log())) {
+            assertEquals(1, ((ReleasedLockFileSystem) l.fs()).refused);
+            assertTrue(Files.readString(tmp.resolve("_lock")).contains("\"run\":\"run-b\""));
+        }
+    }
+
+    /**
+     * Local files under another scheme, so that the lock takes its Hadoop path; the first exclusive
+     * create of the lock is refused as if a holder had released it just after.
+     */
+    public static final class ReleasedLockFileSystem extends org.apache.hadoop.fs.RawLocalFileSystem {
+        static final String SCHEME = "releasedlock";
+        int refused;
+
+        @Override
+        public String getScheme() {
+            return SCHEME;
+        }
+
+        @Override
+        public java.net.URI getUri() {
+            return java.net.URI.create(SCHEME + ":///");
+        }
+
+        @Override
+        public org.apache.hadoop.fs.FSDataOutputStream create(org.apache.hadoop.fs.Path f, boolean overwrite,
+                int bufferSize, short replication, long blockSize, org.apache.hadoop.util.Progressable progress)
+                throws IOException {
+            if (!overwrite && f.getName().equals("_lock") && refused == 0) {
+                refused++;
+                throw new org.apache.hadoop.fs.FileAlreadyExistsException(f + " for client 127.0.0.1 already exists");
+            }
+            return super.create(f, overwrite, bufferSize, replication, blockSize, progress);
+        }
+    }
+
     private static PrintWriter log() {
         return new PrintWriter(new StringWriter(), true);
     }
