@@ -124,7 +124,8 @@ public final class TableLock implements AutoCloseable {
                         + " held by " + who + ")" + (timing.patience().isZero() ? "" : "; waited " + human(waited))
                         + "; try again later, or raise --lock-wait; if that run is gone, delete " + layout.lock());
             }
-            if (!announced) {
+            // a lock just created on HDFS is empty until its holder writes it: name the holder when it can be
+            if (!announced && (h != null || waited.toMillis() >= 2000)) {
                 announced = true;
                 log.println("fwatlas scan: " + layout.out + " is being written by " + who + "; waiting up to "
                         + human(timing.patience()) + " for its lock");

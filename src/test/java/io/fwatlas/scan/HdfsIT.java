@@ -110,7 +110,8 @@ class HdfsIT {
             long waited = 0;
             for (ChildScan c : children) {
                 assertEquals(0, c.exit(600), c.output());
-                waited += c.count("is being written by run");
+                assertTrue(c.count("is being written by") <= 1, "said more than once:\n" + c.output());
+                waited += c.count("is being written by");
             }
             assertTrue(waited >= 1, "no scan waited for another: they did not overlap");
             assertFalse(fs.exists(new org.apache.hadoop.fs.Path("/atlas/_lock")), "lock released");
