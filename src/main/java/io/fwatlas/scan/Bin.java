@@ -24,6 +24,6 @@ public record Bin(int index, String kernel, String source, List<FileTask> files)
     }
 
     static String fileName(int index) {
-        return String.format("part-%05d.snappy.parquet", index);
+        return String.format("part-%05d%s.parquet", index, ParquetRows.CODEC.getExtension());
     }
 }
