@@ -2,6 +2,7 @@ package io.fwatlas.module;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 
 /** Reads the {@code ~Module signature appended~} trailer of a module's (decompressed) bytes. */
 final class Signatures {
@@ -12,6 +13,7 @@ final class Signatures {
     private static final String[] HASHES = {"md4", "md5", "sha1", "rmd160", "sha256", "sha384", "sha512", "sha224", "sm3"};
     private static final String[] ID_TYPES = {"PGP", "X509", "PKCS#7"};
     private static final int PKCS7 = 2;
+    private static final HexFormat HEX = HexFormat.ofDelimiter(":").withUpperCase();
     /** Real signatures are a few hundred bytes to a few KiB; larger ones are not copied. */
     static final int MAX_SIGNATURE = 64 * 1024;
 
@@ -72,14 +74,6 @@ final class Signatures {
 
     /** Colon-separated upper-case hex, as kmod prints key ids (without its line breaks). */
     static String hex(byte[] b) {
-        StringBuilder sb = new StringBuilder(b.length * 3);
-        for (int i = 0; i < b.length; i++) {
-            if (i > 0) {
-                sb.append(':');
-            }
-            sb.append(Character.toUpperCase(Character.forDigit((b[i] >> 4) & 0xf, 16)));
-            sb.append(Character.toUpperCase(Character.forDigit(b[i] & 0xf, 16)));
-        }
-        return sb.toString();
+        return HEX.formatHex(b);
     }
 }
