@@ -47,6 +47,13 @@ public class ParquetRowsBenchmark {
     @Param({"modinfo"})
     public String table;
 
+    /**
+     * Rows per file: the {@value #ROWS} rows go to as many files as this takes. A scan's bin of a
+     * plain release writes about 13,000 modinfo rows to its file.
+     */
+    @Param({"100000"})
+    public int rowsPerFile;
+
     /** The codec; the scan's is {@link ParquetRows#CODEC}. */
     @Param({"SNAPPY"})
     public String codec;
@@ -94,7 +101,10 @@ public class ParquetRowsBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
-        System.out.printf("%n%s, %s: %d bytes for %d rows%n", table, codec, Files.size(tempDir.resolve("t0.parquet")), ROWS);
+        if (rowsPerFile >= ROWS) {
+            System.out.printf("%n%s, %s: %d bytes for %d rows%n", table, codec, Files.size(tempDir.resolve("t0.parquet")),
+                    ROWS);
+        }
         try (Stream<Path> walk = Files.walk(tempDir)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
@@ -105,13 +115,18 @@ public class ParquetRowsBenchmark {
     @Benchmark
     @OperationsPerInvocation(ROWS)
     public long write() throws IOException {
-        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(tempDir.toUri().toString(), "t" + (file++ % 4) + ".parquet");
-        try (ParquetWriter<Object[]> w = ParquetRows.create(fs, path, Tables.schema(table), conf,
-                org.apache.parquet.hadoop.metadata.CompressionCodecName.valueOf(codec))) {
-            for (int i = 0; i < ROWS; i++) {
-                w.write(rows[i % rows.length]);
+        long bytes = 0;
+        for (int first = 0; first < ROWS; first += rowsPerFile) {
+            org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(tempDir.toUri().toString(),
+                    "t" + (file++ % 4) + ".parquet");
+            try (ParquetWriter<Object[]> w = ParquetRows.create(fs, path, Tables.schema(table), conf,
+                    org.apache.parquet.hadoop.metadata.CompressionCodecName.valueOf(codec))) {
+                for (int i = first; i < Math.min(ROWS, first + rowsPerFile); i++) {
+                    w.write(rows[i % rows.length]);
+                }
+                bytes += w.getDataSize();
             }
-            return w.getDataSize();
         }
+        return bytes;
     }
 }
