@@ -142,7 +142,7 @@ public final class TableLayout {
     private boolean firstRunUnderWay(String output, Path marker) throws IOException {
         for (FileStatus s : fs.listStatus(out)) {
             String name = s.getPath().getName();
-            if (name.startsWith(LOCK) || name.equals(MARKER + ".tmp")) {
+            if (name.startsWith(LOCK) || name.equals(temp(marker).getName())) {
                 continue;
             }
             if (fs.exists(marker)) {
@@ -268,9 +268,14 @@ public final class TableLayout {
         }
     }
 
+    /** Where {@link #writeAtomically} writes {@code target} before renaming it into place. */
+    private static Path temp(Path target) {
+        return new Path(target.getParent(), target.getName() + ".tmp");
+    }
+
     /** Writes a small file whole: readers see the old content or the new one, never a part. */
     void writeAtomically(Path target, byte[] body) throws IOException {
-        Path tmp = new Path(target.getParent(), target.getName() + ".tmp");
+        Path tmp = temp(target);
         try (OutputStream o = fs.create(tmp, true)) {
             o.write(body);
         }

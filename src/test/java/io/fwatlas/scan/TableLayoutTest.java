@@ -61,10 +61,7 @@ class TableLayoutTest {
     @Test
     void eightFirstRunsRacingForOneNewDirectoryAllGetIn() throws Exception {
         Path out = tmp.resolve("new");
-        Configuration c = new Configuration(false);
-        c.set(TableLock.Timing.HEARTBEAT_KEY, "1s");
-        c.set(TableLock.Timing.STALE_KEY, "60s");
-        TableLock.Timing timing = TableLock.Timing.of(Duration.ofSeconds(60), c);
+        TableLock.Timing timing = TableLockTest.timing(Duration.ofSeconds(60), "1s", "60s");
         int runs = 8;
         CountDownLatch go = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(runs);

@@ -32,7 +32,7 @@ class TableLockTest {
         return TableLayout.of(TableLayout.location(tmp.toString()), new Configuration());
     }
 
-    private static TableLock.Timing timing(Duration wait, String beat, String stale) {
+    static TableLock.Timing timing(Duration wait, String beat, String stale) {
         Configuration c = new Configuration(false);
         c.set(TableLock.Timing.HEARTBEAT_KEY, beat);
         c.set(TableLock.Timing.STALE_KEY, stale);
