@@ -74,10 +74,18 @@ public final class TableLayout {
         return new Path(output);
     }
 
-    /** The file system of {@code p}; the local one without .crc side files, which nothing here reads. */
+    /**
+     * The file system of {@code p}. The local one is {@link PosixLocalFileSystem}: without .crc
+     * side files, which nothing here reads, and without a {@code chmod} process per file.
+     */
     public static FileSystem fileSystem(Path p, Configuration conf) throws IOException {
         FileSystem fs = p.getFileSystem(conf);
-        return fs instanceof LocalFileSystem lfs ? lfs.getRawFileSystem() : fs;
+        if (fs instanceof LocalFileSystem lfs) {
+            FileSystem local = new PosixLocalFileSystem();
+            local.initialize(lfs.getRawFileSystem().getUri(), conf);
+            return local;
+        }
+        return fs;
     }
 
     public FileSystem fs() {
