@@ -1,6 +1,7 @@
 package io.fwatlas.scan;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -89,7 +90,7 @@ final class ParquetRows {
         private Binary binary(int column, String s) {
             if (!s.equals(lastString[column])) {
                 lastString[column] = s;
-                lastBinary[column] = Binary.fromString(s);
+                lastBinary[column] = Binary.fromConstantByteArray(s.getBytes(StandardCharsets.UTF_8));
             }
             return lastBinary[column];
         }
