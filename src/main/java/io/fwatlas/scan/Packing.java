@@ -10,18 +10,24 @@ import java.util.TreeMap;
 /**
  * Driver side of stage 2: deals the listed files into balanced bins, one Spark task each; every
  * bin holds files of one kernel, so each task writes into one partition of each table.
- * A file's cost is a fixed per-file charge plus its bytes, weighted up for compressed files,
- * which must be decompressed whole (xz dominates a compressed corpus); plain modules need only a
- * few positioned reads, so for them the per-file charge dominates. Bins are filled
- * largest-first into the lightest bin, so big releases spread over many bins.
+ * A file's cost estimates the CPU it takes, in nanoseconds on one core (measured with JMH and
+ * the end-to-end scans of docs/BENCHMARKS.md): a fixed charge per file, plus its bytes, dearer
+ * for compressed files, which must be decompressed whole. Plain modules need only a few
+ * positioned reads, so for them the per-file charge dominates. Bins are filled largest-first
+ * into the lightest bin, so big releases spread over many bins.
  */
 public final class Packing {
-    /** What opening and parsing one file costs, in plain-byte equivalents. */
+    /** Opening, reading and writing the rows of one file: about 65 µs. */
     static final long PER_FILE_COST = 64 * 1024;
-    /** Compressed bytes are this many times dearer than plain ones. */
-    static final long COMPRESSED_WEIGHT = 6;
-    /** Work per bin when there is plenty: big enough to amortize a task, small enough to balance. */
-    public static final long TARGET_BIN_COST = 128L * 1024 * 1024;
+    /** Per compressed byte: liblzma took 7.3 ms for a 129 KB .ko.xz, zstd-jni 0.87 ms for 131 KB. */
+    static final long XZ_WEIGHT = 56;
+    static final long ZSTD_WEIGHT = 7;
+    static final long GZIP_WEIGHT = 12;
+    /**
+     * Work per bin when there is plenty, about a second of CPU: each bin opens three Parquet
+     * files (about 3 ms each) and a task, so smaller bins cost more than they balance.
+     */
+    public static final long TARGET_BIN_COST = 1L << 30;
 
     private Packing() {
     }
@@ -29,8 +35,8 @@ public final class Packing {
     public static long cost(FileTask t) {
         long size = Math.max(0, t.size());
         String p = t.path();
-        boolean compressed = p.endsWith(".xz") || p.endsWith(".zst") || p.endsWith(".gz");
-        return PER_FILE_COST + (compressed ? size * COMPRESSED_WEIGHT : size);
+        long weight = p.endsWith(".xz") ? XZ_WEIGHT : p.endsWith(".zst") ? ZSTD_WEIGHT : p.endsWith(".gz") ? GZIP_WEIGHT : 1;
+        return PER_FILE_COST + size * weight;
     }
 
     /** How many bins: at least {@code minBins} (a few per core), more when the work is large. */
