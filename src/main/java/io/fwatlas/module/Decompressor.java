@@ -1,5 +1,7 @@
 package io.fwatlas.module;
 
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdException;
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -32,6 +34,15 @@ final class Decompressor {
             source.readFully(0, in, 0, in.length);
             return NativeXz.decode(in, in.length, limit, XZ_MEMORY_LIMIT_KIB * 1024L);
         }
+        if (format == Compression.ZSTD && source.size() <= ChunkedBytes.MAX_CHUNK) {
+            byte[] in = new byte[(int) source.size()];
+            source.readFully(0, in, 0, in.length);
+            ChunkedBytes whole = zstdFrame(in, limit);
+            if (whole != null) {
+                return whole;
+            }
+            source = new ArrayByteSource(in);
+        }
         SourceStream raw = new SourceStream(source.stream());
         long inputSize = source.size();
         try (InputStream in = open(format, new BufferedInputStream(raw, INPUT_BUFFER))) {
@@ -49,6 +60,41 @@ final class Decompressor {
             // Decoders report bad data as IOException subclasses, and zstd-jni sometimes as RuntimeException.
             throw new CorruptCompressedException(format.label() + " stream is corrupt: " + e.getMessage());
         }
+    }
+
+    /**
+     * One zstd frame that declares its size (as the kernel's modules_install writes them), decoded
+     * in one call: zstd-jni's stream took 1.4 times what {@code zstd -dc} takes (JMH). Null when
+     * the stream must say what is wrong or where the limit is passed: several frames, a frame that
+     * does not end where the input does, an unknown size, or one above the limit or a chunk.
+     */
+    private static ChunkedBytes zstdFrame(byte[] in, long limit) throws ModuleException, SizeLimitException {
+        long size;
+        try {
+            // zstd-jni throws ZstdException for what zstd returns as an error code
+            if (Zstd.findFrameCompressedSize(in) != in.length) {
+                return null;
+            }
+            size = Zstd.getFrameContentSize(in);
+        } catch (ZstdException e) {
+            return null;
+        }
+        if (size < 0 || size > Math.min(limit, ChunkedBytes.MAX_CHUNK)) {
+            return null;
+        }
+        ChunkedBytes out = new ChunkedBytes((int) size, limit, "zstd output");
+        byte[] room = out.room();
+        long n;
+        try {
+            n = Zstd.decompressByteArray(room, 0, (int) size, in, 0, in.length);
+        } catch (ZstdException e) {
+            throw new CorruptCompressedException("zstd stream is corrupt: " + e.getMessage());
+        }
+        if (Zstd.isError(n)) {
+            throw new CorruptCompressedException("zstd stream is corrupt: " + Zstd.getErrorName(n));
+        }
+        out.advance((int) n);
+        return out;
     }
 
     /** Which xz decoder runs here: the system's liblzma, or XZ for Java where it cannot be loaded. */
