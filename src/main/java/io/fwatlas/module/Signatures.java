@@ -54,8 +54,7 @@ final class Signatures {
         }
         if (idType == PKCS7) {
             // The kernel zeroes algo, hash and the lengths; the details live in the PKCS#7 blob.
-            String[] d = sig == null ? new String[4] : Pkcs7Signer.describe(sig);
-            return new ModuleSignature(ID_TYPES[idType], null, d[2], d[0], d[1], (int) sigLen, d[3]);
+            return ModuleSignature.pkcs7(ID_TYPES[idType], (int) sigLen, sig);
         }
         long keyIdAt = sigAt - keyIdLen;
         long signerAt = keyIdAt - signerLen;
