@@ -48,6 +48,12 @@ final class ParquetRows {
                 .withDictionaryEncoding(true)
                 // modinfo values are mostly unique (aliases, descriptions): a dictionary only costs
                 .withDictionaryEncoding("value", false)
+                // no min/max for long strings nothing prunes on: each row compared its path, source
+                // and value with both bounds byte by byte (JMH with the scan's C1: modinfo 1.159 ->
+                // 0.855 µs/row)
+                .withStatisticsEnabled("path", false)
+                .withStatisticsEnabled("source", false)
+                .withStatisticsEnabled("value", false)
                 .withRowGroupSize(ROW_GROUP_BYTES)
                 .build();
     }
