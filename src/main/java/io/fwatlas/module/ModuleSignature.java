@@ -20,7 +20,7 @@ public final class ModuleSignature implements Serializable {
     /** The PKCS#7 blob, or null when the details were given (PGP, X509) or the blob was too big to read. */
     private final byte[] pkcs7;
     /** [signer, keyId, hashAlgo, value]; for PKCS#7 filled on first use (computing it twice is harmless). */
-    private transient volatile String[] details;
+    private volatile String[] details;
 
     ModuleSignature(String idType, String algo, String hashAlgo, String signer, String keyId, int length, String value) {
         this.idType = idType;

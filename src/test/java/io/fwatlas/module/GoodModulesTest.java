@@ -2,6 +2,7 @@ package io.fwatlas.module;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -178,6 +179,28 @@ class GoodModulesTest {
         assertEquals(64, s.length());
         assertEquals("signed_x509", m.nameField());
         assertEquals(2, m.firmware().size());
+    }
+
+    /** Java serialization (Spark's, say) keeps every detail, whether a PKCS#7 blob was parsed before or not. */
+    @Test
+    void signaturesSurviveSerialization() throws Exception {
+        for (String file : List.of("signed-x509.ko", "signed-pkcs7.ko")) {
+            ModuleSignature parsed = Fixtures.info(reader.readFile(Fixtures.path(file))).signature();
+            assertNotNull(parsed.signer(), file);
+            ModuleSignature unparsed = Fixtures.info(reader.readFile(Fixtures.path(file))).signature();
+            for (ModuleSignature s : List.of(parsed, unparsed)) {
+                java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+                try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(b)) {
+                    out.writeObject(s);
+                }
+                try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                        new java.io.ByteArrayInputStream(b.toByteArray()))) {
+                    ModuleSignature back = (ModuleSignature) in.readObject();
+                    assertEquals(parsed.toString(), back.toString(), file);
+                    assertEquals(parsed, back, file);
+                }
+            }
+        }
     }
 
     @Test
