@@ -30,16 +30,14 @@ final class Decompressor {
             if (size > limit) {
                 throw new SizeLimitException("xz input", limit, size);
             }
-            byte[] in = new byte[(int) size];
-            source.readFully(0, in, 0, in.length);
+            byte[] in = whole(source);
             return NativeXz.decode(in, in.length, limit, XZ_MEMORY_LIMIT_KIB * 1024L);
         }
         if (format == Compression.ZSTD && source.size() <= ChunkedBytes.MAX_CHUNK) {
-            byte[] in = new byte[(int) source.size()];
-            source.readFully(0, in, 0, in.length);
-            ChunkedBytes whole = zstdFrame(in, limit);
-            if (whole != null) {
-                return whole;
+            byte[] in = whole(source);
+            ChunkedBytes decoded = zstdFrame(in, limit);
+            if (decoded != null) {
+                return decoded;
             }
             source = new ArrayByteSource(in);
         }
@@ -84,17 +82,19 @@ final class Decompressor {
         }
         ChunkedBytes out = new ChunkedBytes((int) size, limit, "zstd output");
         byte[] room = out.room();
-        long n;
         try {
-            n = Zstd.decompressByteArray(room, 0, (int) size, in, 0, in.length);
+            out.advance((int) Zstd.decompressByteArray(room, 0, (int) size, in, 0, in.length));
         } catch (ZstdException e) {
             throw new CorruptCompressedException("zstd stream is corrupt: " + e.getMessage());
         }
-        if (Zstd.isError(n)) {
-            throw new CorruptCompressedException("zstd stream is corrupt: " + Zstd.getErrorName(n));
-        }
-        out.advance((int) n);
         return out;
+    }
+
+    /** The whole compressed input; the caller has checked that its size fits an array. */
+    private static byte[] whole(ByteSource source) throws IOException {
+        byte[] in = new byte[(int) source.size()];
+        source.readFully(0, in, 0, in.length);
+        return in;
     }
 
     /** Which xz decoder runs here: the system's liblzma, or XZ for Java where it cannot be loaded. */
