@@ -30,9 +30,9 @@ import org.apache.hadoop.fs.Path;
  * see docs/SCALING.md). The holder refreshes the lock's modification time every
  * {@link Timing#heartbeat}; a waiter judges the holder gone when its process has died on this
  * host, or when the lock has not changed for {@link Timing#stale} by the waiter's own clock (so
- * clocks of different hosts need not agree). A stale lock is first renamed to a name of the
- * taker's own: of several takers only one rename succeeds, and a taker that finds it moved a
- * lock other than the one it judged puts it back.
+ * clocks of different hosts need not agree). A taker removes a stale lock only while it holds
+ * {@code OUT/_lock.takeover}, taken by the same exclusive create, and only after reading the lock
+ * again unchanged: without the guard, a slow taker could remove the live lock of a faster one.
  */
 public final class TableLock implements AutoCloseable {
     /** How long to wait for a lock, how often the holder beats, when a silent holder counts as gone. */
@@ -55,6 +55,25 @@ public final class TableLock implements AutoCloseable {
 
     /** What a lock file says and when it last changed; {@code body} null when it cannot be read yet. */
     private record Seen(String body, long mtime) {
+    }
+
+    /** How long a file has looked the same to this run, by this run's clock. */
+    private static final class Watch {
+        private Seen seen;
+        private long since;
+
+        /** {@code now}, noting when it first looked like this. */
+        Seen look(Seen now) {
+            if (!now.equals(seen)) {
+                seen = now;
+                since = System.nanoTime();
+            }
+            return now;
+        }
+
+        Duration unchanged() {
+            return Duration.ofNanos(System.nanoTime() - since);
+        }
     }
 
     private final TableLayout layout;
@@ -85,38 +104,36 @@ public final class TableLock implements AutoCloseable {
         l.put("since", Instant.now().toString());
         byte[] body = TableLayout.JSON.writeValueAsBytes(l);
         long start = System.nanoTime();
-        Seen judged = null;
-        long judgedSince = 0;
+        Watch holder = new Watch();
+        Watch guard = new Watch();
         boolean announced = false;
         if ("s3a".equals(layout.fs.getUri().getScheme())) {
             log.println("fwatlas scan: S3 offers no exclusive create: the lock of " + layout.out
                     + " does not keep two writers apart; run one scan of it at a time");
         }
         while (true) {
-            if (create(layout, body, run)) {
+            if (create(layout, layout.lock(), body, run)) {
                 TableLock taken = new TableLock(layout, run, body, timing.heartbeat());
                 taken.heartbeat.start();
                 return taken;
             }
-            Seen now = seen(layout);
+            Seen now = seen(layout, layout.lock());
             if (now == null) {
                 continue; // released between the create and the look
             }
-            if (!now.equals(judged)) {
-                judged = now;
-                judgedSince = System.nanoTime();
-            }
+            holder.look(now);
             JsonNode h = parse(now.body());
             String who = h == null ? "a run whose lock is being written"
                     : "run " + h.path("run").asText("?") + " (pid " + h.path("pid").asLong(-1) + " on "
                     + h.path("host").asText("?") + ")";
-            String gone = gone(h, Duration.ofNanos(System.nanoTime() - judgedSince), timing.stale());
+            String gone = gone(h, holder.unchanged(), timing.stale());
             if (gone != null) {
-                if (takeOver(layout, now, run)) {
+                if (takeOver(layout, now, run, body, guard, timing.stale())) {
                     log.println("fwatlas scan: taking over the lock of dead " + who + ": " + gone);
                     log.flush();
+                    continue;
                 }
-                continue;
+                who += ", gone (" + gone + "), whose lock another run is taking over";
             }
             Duration waited = Duration.ofNanos(System.nanoTime() - start);
             if (waited.compareTo(timing.patience()) >= 0) {
@@ -150,11 +167,11 @@ public final class TableLock implements AutoCloseable {
         return null;
     }
 
-    /** The exclusive create of a complete lock file; false when another run holds one. */
-    private static boolean create(TableLayout layout, byte[] body, String run) throws IOException {
+    /** The exclusive create of a complete file {@code at}; false when another run holds one. */
+    private static boolean create(TableLayout layout, Path at, byte[] body, String run) throws IOException {
         if (local(layout)) {
-            java.nio.file.Path lock = nio(layout.lock());
-            java.nio.file.Path tmp = lock.resolveSibling(TableLayout.LOCK + "." + run + ".new");
+            java.nio.file.Path lock = nio(at);
+            java.nio.file.Path tmp = lock.resolveSibling(at.getName() + "." + run + ".new");
             Files.write(tmp, body);
             try {
                 Files.createLink(lock, tmp);
@@ -165,13 +182,13 @@ public final class TableLock implements AutoCloseable {
                 Files.deleteIfExists(tmp);
             }
         }
-        try (OutputStream o = layout.fs.create(layout.lock(), false)) {
+        try (OutputStream o = layout.fs.create(at, false)) {
             o.write(body);
             return true;
         } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
             return false; // even when its holder has released it since: the caller looks again
         } catch (IOException e) {
-            if (layout.fs.exists(layout.lock())) {
+            if (layout.fs.exists(at)) {
                 return false; // another remote form of it
             }
             throw e;
@@ -179,36 +196,64 @@ public final class TableLock implements AutoCloseable {
     }
 
     /**
-     * Moves the stale lock {@code judged} aside; true when this run moved exactly it. A lock that
-     * changed in between (a new holder) is put back where no other lock has appeared meanwhile.
+     * Removes the stale lock {@code judged} while holding the takeover guard; true when this run
+     * removed exactly it. A guard left by a taker that died is removed once it counts as gone.
      */
-    private static boolean takeOver(TableLayout layout, Seen judged, String run) throws IOException {
-        Path aside = new Path(layout.out, TableLayout.LOCK + "." + run + ".stale");
+    private static boolean takeOver(TableLayout layout, Seen judged, String run, byte[] body, Watch guard,
+            Duration stale) throws IOException {
+        Path g = guard(layout);
+        if (!create(layout, g, body, run)) {
+            Seen now = seen(layout, g);
+            if (now != null && gone(parse(guard.look(now).body()), guard.unchanged(), stale) != null) {
+                removeIf(layout, g, now, run);
+            }
+            return false;
+        }
+        try {
+            return judged.equals(seen(layout, layout.lock())) && removeIf(layout, layout.lock(), judged, run);
+        } finally {
+            String found = read(layout, g);
+            if (found != null && Arrays.equals(found.getBytes(StandardCharsets.UTF_8), body)) {
+                layout.fs.delete(g, false);
+            }
+        }
+    }
+
+    /**
+     * Moves {@code at} aside and deletes it when it is still {@code judged}; true then. Anything
+     * else moved by mistake (its holder released it and a new run took its place in between) is
+     * put back where no other file has appeared meanwhile.
+     */
+    private static boolean removeIf(TableLayout layout, Path at, Seen judged, String run) throws IOException {
+        Path aside = new Path(layout.out, at.getName() + "." + run + ".stale");
         if (local(layout)) {
             try {
-                Files.move(nio(layout.lock()), nio(aside), StandardCopyOption.ATOMIC_MOVE);
+                Files.move(nio(at), nio(aside), StandardCopyOption.ATOMIC_MOVE);
             } catch (NoSuchFileException e) {
                 return false;
             }
-        } else if (!layout.fs.rename(layout.lock(), aside)) {
+        } else if (!layout.fs.rename(at, aside)) {
             return false;
         }
-        String moved = read(layout, aside);
-        if (moved != null && moved.equals(judged.body())) {
+        if (java.util.Objects.equals(read(layout, aside), judged.body())) {
             layout.fs.delete(aside, false);
             return true;
         }
         if (local(layout)) {
             try {
-                Files.createLink(nio(layout.lock()), nio(aside));
+                Files.createLink(nio(at), nio(aside));
             } catch (FileAlreadyExistsException e) {
-                // a newer lock took the place; the one moved here is lost to its holder, which its checks see
+                // a newer file took the place; the one moved here is lost to its holder, which its checks see
             }
             Files.deleteIfExists(nio(aside));
-        } else if (!layout.fs.rename(aside, layout.lock())) {
+        } else if (!layout.fs.rename(aside, at)) {
             layout.fs.delete(aside, false);
         }
         return false;
+    }
+
+    private static Path guard(TableLayout layout) {
+        return new Path(layout.out, TableLayout.LOCK + ".takeover");
     }
 
     /**
@@ -268,14 +313,14 @@ public final class TableLock implements AutoCloseable {
         }
     }
 
-    private static Seen seen(TableLayout layout) throws IOException {
+    private static Seen seen(TableLayout layout, Path p) throws IOException {
         FileStatus st;
         try {
-            st = layout.fs.getFileStatus(layout.lock());
+            st = layout.fs.getFileStatus(p);
         } catch (FileNotFoundException e) {
             return null;
         }
-        return new Seen(read(layout, layout.lock()), st.getModificationTime());
+        return new Seen(read(layout, p), st.getModificationTime());
     }
 
     private static String read(TableLayout layout, Path p) throws IOException {

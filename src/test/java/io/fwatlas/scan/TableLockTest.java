@@ -183,6 +183,36 @@ class TableLockTest {
     }
 
     @Test
+    void aTakeoverGuardLeftByATakerThatDiedIsRemovedAndTheDeadLockTakenOver() throws Exception {
+        TableLayout l = layout();
+        Files.writeString(tmp.resolve("_lock"), lockBody("dead-run", deadPid(), TableLock.host()));
+        Files.writeString(tmp.resolve("_lock.takeover"), lockBody("dead-taker", deadPid(), TableLock.host()));
+        StringWriter said = new StringWriter();
+        try (TableLock lock = TableLock.acquire(l, "run-b", timing(Duration.ofSeconds(10), "10s", "60s"),
+                new PrintWriter(said, true))) {
+            lock.verify();
+            assertTrue(Files.readString(tmp.resolve("_lock")).contains("\"run\":\"run-b\""));
+        }
+        assertTrue(said.toString().contains("taking over the lock of dead run dead-run"), said.toString());
+        try (var s = Files.list(tmp)) {
+            assertEquals(List.of(), s.map(p -> p.getFileName().toString()).toList(), "no guard or lock left");
+        }
+    }
+
+    @Test
+    void aLiveTakersGuardKeepsOthersFromRemovingTheLock() throws Exception {
+        TableLayout l = layout();
+        Files.writeString(tmp.resolve("_lock"), lockBody("dead-run", deadPid(), TableLock.host()));
+        Files.writeString(tmp.resolve("_lock.takeover"),
+                lockBody("slow-taker", ProcessHandle.current().pid(), TableLock.host()));
+        ScanException e = assertThrows(ScanException.class,
+                () -> TableLock.acquire(l, "run-b", timing(Duration.ofMillis(1500), "100ms", "60s"), log()));
+        assertTrue(e.getMessage().contains("dead-run") && e.getMessage().contains("another run is taking over"),
+                e.getMessage());
+        assertTrue(Files.readString(tmp.resolve("_lock")).contains("dead-run"), "the guarded lock stays");
+    }
+
+    @Test
     void verifyFailsOnceAnotherRunHoldsTheLock() throws Exception {
         TableLayout l = layout();
         try (TableLock lock = TableLock.acquire(l, "run-a", timing(Duration.ZERO, "10s", "60s"), log())) {
