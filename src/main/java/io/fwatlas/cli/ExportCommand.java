@@ -2,7 +2,6 @@ package io.fwatlas.cli;
 
 import io.fwatlas.query.AtlasTables;
 import io.fwatlas.query.DebianModinfo;
-import io.fwatlas.query.QueryException;
 import io.fwatlas.scan.SparkSetup;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -48,7 +47,7 @@ public final class ExportCommand implements Callable<Integer> {
     int run(CommandLine.Model.CommandSpec sub, Format format) {
         PrintWriter out = sub.commandLine().getOut();
         PrintWriter err = sub.commandLine().getErr();
-        String name = "fwatlas export " + sub.name();
+        String name = Failures.name(sub.commandLine());
         String confDir = System.getenv(SparkSetup.CONF_DIR_ENV);
         SparkSetup.configureLogging(confDir);
         TableSession session = null;
@@ -58,12 +57,8 @@ public final class ExportCommand implements Callable<Integer> {
             out.print(text);
             out.flush();
             return 0;
-        } catch (QueryException e) {
-            err.println(name + ": " + e.getMessage());
-            return e.exitCode();
-        } catch (Exception e) {
-            err.println(name + ": failed: " + ScanCommand.oneLine(e));
-            return 1;
+        } catch (Throwable e) {
+            return Failures.report(err, name, e);
         } finally {
             err.flush();
             if (session != null) {

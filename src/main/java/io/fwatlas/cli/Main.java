@@ -19,7 +19,7 @@ public final class Main implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        return new CommandLine(new Main());
+        return Failures.install(new CommandLine(new Main()));
     }
 
     public static void main(String[] args) {

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
-import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -93,7 +92,7 @@ public final class QueryCommand implements Callable<Integer> {
             Function<List<Row>, String> verdict) {
         PrintWriter out = sub.commandLine().getOut();
         PrintWriter err = sub.commandLine().getErr();
-        String name = "fwatlas query " + sub.name();
+        String name = Failures.name(sub.commandLine());
         String confDir = System.getenv(SparkSetup.CONF_DIR_ENV);
         SparkSetup.configureLogging(confDir);
         if (csv && json) {
@@ -121,19 +120,8 @@ public final class QueryCommand implements Callable<Integer> {
                 throw QueryException.noMatch(nothing);
             }
             return 0;
-        } catch (QueryException e) {
-            err.println(name + ": " + e.getMessage());
-            err.flush();
-            return e.exitCode();
-        } catch (Exception e) {
-            if (e instanceof AnalysisException) {  // bad SQL, unknown column: the user's to fix
-                err.println(name + ": " + firstLine(e.getMessage()));
-                err.flush();
-                return QueryException.USAGE;
-            }
-            err.println(name + ": failed: " + ScanCommand.oneLine(e));
-            err.flush();
-            return 1;
+        } catch (Throwable e) {
+            return Failures.report(err, name, e);
         } finally {
             if (session != null) {
                 session.close();
@@ -143,12 +131,6 @@ public final class QueryCommand implements Callable<Integer> {
 
     /** A query's result, read whole. */
     record Answer(org.apache.spark.sql.types.StructField[] fields, List<Row> rows) {
-    }
-
-    static String firstLine(String m) {
-        String s = String.valueOf(m).strip();
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 
     static String patternMessage(String pattern) {

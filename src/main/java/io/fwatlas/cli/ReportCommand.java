@@ -91,12 +91,8 @@ public final class ReportCommand implements Callable<Integer> {
                     + "; wrote " + target);
             out.flush();
             return 0;
-        } catch (QueryException e) {
-            err.println("fwatlas report: " + e.getMessage());
-            return e.exitCode();
-        } catch (Exception e) {
-            err.println("fwatlas report: failed: " + ScanCommand.oneLine(e));
-            return 1;
+        } catch (Throwable e) {
+            return Failures.report(err, "fwatlas report", e);
         } finally {
             err.flush();
             if (session != null) {

@@ -5,7 +5,6 @@ import io.fwatlas.query.FirmwareResolver;
 import io.fwatlas.query.QueryException;
 import io.fwatlas.query.Resolve;
 import io.fwatlas.query.ResultWriter;
-import io.fwatlas.scan.ScanException;
 import io.fwatlas.scan.SparkSetup;
 import io.fwatlas.scan.TableStore;
 import java.io.PrintWriter;
@@ -122,15 +121,8 @@ public final class ResolveCommand implements Callable<Integer> {
             out.flush();
             resolved.unpersist();
             return 0;
-        } catch (QueryException e) {
-            err.println("fwatlas resolve: " + e.getMessage());
-            return e.exitCode();
-        } catch (ScanException e) {
-            err.println("fwatlas resolve: " + e.getMessage());
-            return e.exitCode();
-        } catch (Exception e) {
-            err.println("fwatlas resolve: failed: " + ScanCommand.oneLine(e));
-            return 1;
+        } catch (Throwable e) {
+            return Failures.report(err, "fwatlas resolve", e);
         } finally {
             err.flush();
             if (store != null) {

@@ -88,58 +88,67 @@ public final class ScanCommand implements Callable<Integer> {
         long start = System.currentTimeMillis();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        String name = Failures.name(spec.commandLine());
         String confDir = System.getenv(SparkSetup.CONF_DIR_ENV);
         // Before any Hadoop or Spark class logs: their first log call fixes the log4j configuration.
         SparkSetup.configureLogging(confDir);
         try {
-            long maxSize;
-            long maxExpansion;
+            return scan(start, confDir, out, err);
+        } catch (Throwable e) {
+            return Failures.report(err, name, e);
+        }
+    }
+
+    private int scan(long start, String confDir, PrintWriter out, PrintWriter err) throws Exception {
+        long maxSize;
+        long maxExpansion;
+        try {
+            maxSize = ModuleSize.parse(maxModuleSize);
+        } catch (IllegalArgumentException e) {
+            throw ScanException.usage(e.getMessage());
+        }
+        try {
+            maxExpansion = ModuleSize.parse("--max-package-expansion", maxPackageExpansion);
+        } catch (IllegalArgumentException e) {
+            throw ScanException.usage(e.getMessage());
+        }
+        Duration wait;
+        try {
+            wait = WaitTime.parse("--lock-wait", lockWait);
+        } catch (IllegalArgumentException e) {
+            throw ScanException.usage(e.getMessage());
+        }
+        if (prune && !incremental) {
+            throw ScanException.usage("--prune needs --incremental: it removes every kernel the inputs do not "
+                    + "hold, which only makes sense when the inputs describe the whole table");
+        }
+        SparkConf conf = SparkSetup.conf(master, confDir);
+        SparkSession existing = SparkSetup.existing();
+        if (existing == null || master != null) {
+            SparkSetup.checkMaster(existing == null ? conf.get("spark.master") : master, master != null,
+                    existing == null);
+        }
+        Configuration hadoop = SparkSetup.hadoopConf(conf);
+        List<FirmwareDir> dirs = new ArrayList<>();
+        for (String d : firmwareDirs) {
+            dirs.add(Discovery.firmwareDir(d, hadoop));
+        }
+        Discovery.Found found = inputs.isEmpty() && !dirs.isEmpty()
+                ? new Discovery.Found(List.of(), List.of()) : Discovery.findAll(inputs, kernel, hadoop);
+        List<Release> releases = found.releases();
+        for (FirmwareDir d : found.firmwareDirs()) {
+            if (dirs.stream().noneMatch(x -> x.location().equals(d.location()))) {
+                dirs.add(d);
+            }
+        }
+        StoreErrors.checkOutput(output, TableStore.location(output), hadoop);
+        try (TableStore store = TableStore.open(output, hadoop, err, wait)) {
             try {
-                maxSize = ModuleSize.parse(maxModuleSize);
-            } catch (IllegalArgumentException e) {
-                throw ScanException.usage(e.getMessage());
-            }
-            try {
-                maxExpansion = ModuleSize.parse("--max-package-expansion", maxPackageExpansion);
-            } catch (IllegalArgumentException e) {
-                throw ScanException.usage(e.getMessage());
-            }
-            Duration wait;
-            try {
-                wait = WaitTime.parse("--lock-wait", lockWait);
-            } catch (IllegalArgumentException e) {
-                throw ScanException.usage(e.getMessage());
-            }
-            if (prune && !incremental) {
-                throw ScanException.usage("--prune needs --incremental: it removes every kernel the inputs do not "
-                        + "hold, which only makes sense when the inputs describe the whole table");
-            }
-            if (master != null && !MASTER.matcher(master).matches()) {
-                throw ScanException.usage("--master '" + master + "' is not a Spark master URL (local, local[N], "
-                        + "local[*], spark://HOST:PORT, yarn, k8s://URL)");
-            }
-            SparkConf conf = SparkSetup.conf(master, confDir);
-            Configuration hadoop = SparkSetup.hadoopConf(conf);
-            List<FirmwareDir> dirs = new ArrayList<>();
-            for (String d : firmwareDirs) {
-                dirs.add(Discovery.firmwareDir(d, hadoop));
-            }
-            Discovery.Found found = inputs.isEmpty() && !dirs.isEmpty()
-                    ? new Discovery.Found(List.of(), List.of()) : Discovery.findAll(inputs, kernel, hadoop);
-            List<Release> releases = found.releases();
-            for (FirmwareDir d : found.firmwareDirs()) {
-                if (dirs.stream().noneMatch(x -> x.location().equals(d.location()))) {
-                    dirs.add(d);
-                }
-            }
-            StoreErrors.checkOutput(output, TableStore.location(output), hadoop);
-            try (TableStore store = TableStore.open(output, hadoop, err, wait)) {
                 out.println("fwatlas scan: " + releases.size() + " releases: "
                         + String.join(", ", releases.stream().map(Release::kernel).toList())
                         + (found.packages().isEmpty() ? "" : "; " + found.packages().size() + " packages")
                         + (dirs.isEmpty() ? "" : "; " + dirs.size() + " firmware directories"));
                 out.flush();
-                SparkSession existing = SparkSetup.existing();
                 SparkSession spark = existing;
                 if (spark == null) {
                     spark = SparkSession.builder().config(conf).getOrCreate();
@@ -155,33 +164,11 @@ public final class ScanCommand implements Callable<Integer> {
                         spark.stop();
                     }
                 }
+            } catch (Throwable e) {
+                store.abandon();
+                throw e;
             }
-            return 0;
-        } catch (ScanException e) {
-            err.println("fwatlas scan: " + e.getMessage());
-            err.flush();
-            return e.exitCode();
-        } catch (Exception e) {
-            err.println("fwatlas scan: failed: " + oneLine(e));
-            err.flush();
-            return ScanException.FAILURE;
         }
+        return 0;
     }
-
-    private static final java.util.regex.Pattern MASTER = java.util.regex.Pattern.compile(
-            "local(\\[(\\*|[1-9][0-9]*)(,[0-9]+)?])?|local-cluster\\[[0-9]+,[0-9]+,[0-9]+]"
-                    + "|spark://\\S+|yarn|k8s://\\S+|mesos://\\S+");
-
-    /** The innermost cause's first line: Spark wraps task failures in long, multi-line messages. */
-    static String oneLine(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String m = String.valueOf(root.getMessage()).strip();
-        int nl = m.indexOf('\n');
-        return root.getClass().getSimpleName() + ": " + (nl < 0 ? m : m.substring(0, nl));
-    }
-
-    /** Bytes, with an optional binary suffix: 1048576, 1024KiB, 1MiB, 1M, 1GiB. */
 }

@@ -7,8 +7,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The Spark session of a command that reads an existing table: spark-submit's when there is one,
- * else a new one that {@link #close} stops. The table is checked before Spark starts, so a wrong
- * path is refused in a second rather than after Spark's start-up.
+ * else a new one that {@link #close} stops. The table and the master are checked before Spark
+ * starts, so a wrong path or master is refused in a second rather than after Spark's start-up.
  */
 final class TableSession implements AutoCloseable {
     final SparkSession spark;
@@ -22,10 +22,14 @@ final class TableSession implements AutoCloseable {
     static TableSession open(String app, String master, String table, String confDir) {
         SparkSession existing = SparkSetup.existing();
         if (existing != null) {
+            if (master != null) {
+                SparkSetup.checkMaster(master, true, false);
+            }
             return new TableSession(existing, false);
         }
         SparkConf conf = SparkSetup.conf(master, confDir);
         AtlasTables.check(table, SparkSetup.hadoopConf(conf));
+        SparkSetup.checkMaster(conf.get("spark.master"), master != null, true);
         conf.set("spark.ui.showConsoleProgress", "false"); // stderr stays for messages
         conf.set("spark.app.name", app);
         return new TableSession(SparkSession.builder().config(conf).getOrCreate(), true);

@@ -2,11 +2,16 @@ package io.fwatlas.scan;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
+import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -62,6 +67,55 @@ public final class SparkSetup {
             conf.setIfMissing("spark.sql.shuffle.partitions", "8");
         }
         return conf;
+    }
+
+    private static final Pattern MASTER = Pattern.compile(
+            "local(\\[(\\*|[1-9][0-9]*)(,[0-9]+)?])?|local-cluster\\[[0-9]+,[0-9]+,[0-9]+]"
+                    + "|spark://\\S+|yarn|k8s://\\S+|mesos://\\S+");
+    private static final int CONNECT_MILLIS = 5000;
+
+    /**
+     * Refuses a master that Spark cannot use, before anything starts: an unparseable URL, or a
+     * standalone master none of whose addresses accepts a connection (Spark itself would retry
+     * for a minute and then fail with a stopped context, never naming the cause). {@code reach}:
+     * also try the connection.
+     */
+    public static void checkMaster(String master, boolean fromOption, boolean reach) {
+        if (!MASTER.matcher(master).matches()) {
+            throw ScanException.usage((fromOption ? "--master '" : "spark.master '") + master
+                    + "' is not a Spark master URL (local, local[N], local[*], spark://HOST:PORT, yarn, k8s://URL)");
+        }
+        if (!master.startsWith("spark://")) {
+            return;
+        }
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        for (String address : master.substring("spark://".length()).split(",")) {
+            int colon = address.lastIndexOf(':');
+            try {
+                addresses.add(InetSocketAddress.createUnresolved(colon < 0 ? address : address.substring(0, colon),
+                        colon < 0 ? 7077 : Integer.parseInt(address.substring(colon + 1))));
+            } catch (IllegalArgumentException e) { // not a number, or not a port
+                throw ScanException.usage((fromOption ? "--master '" : "spark.master '") + master + "': '"
+                        + address + "' is not HOST:PORT");
+            }
+        }
+        if (!reach) {
+            return;
+        }
+        List<String> why = new ArrayList<>();
+        for (InetSocketAddress a : addresses) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(a.getHostString(), a.getPort()), CONNECT_MILLIS);
+                return;
+            } catch (java.net.UnknownHostException e) {
+                why.add(a.getHostString() + ":" + a.getPort() + ": unknown host");
+            } catch (IOException | IllegalArgumentException e) {
+                why.add(a.getHostString() + ":" + a.getPort() + ": "
+                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            }
+        }
+        throw ScanException.usage("no Spark master answers at " + master + " (" + String.join("; ", why)
+                + "); start the master, or correct --master or spark.master");
     }
 
     /** Points log4j2 at conf/log4j2.properties unless something else already chose a file. */

@@ -99,9 +99,10 @@ public final class TableLayout {
     /**
      * Checks the output and creates its directory when it is new. Refuses a file, a directory that
      * holds something else, and tables of another format version. The marker is written by
-     * {@link #ensureMarker}, under the lock, so that two first runs cannot collide on it.
+     * {@link #ensureMarker}, under the lock, so that two first runs cannot collide on it. True when
+     * this call created the directory.
      */
-    void prepare(String output) throws IOException {
+    boolean prepare(String output) throws IOException {
         FileStatus st;
         try {
             st = fs.getFileStatus(out);
@@ -120,11 +121,11 @@ public final class TableLayout {
                 throw new ScanException(ScanException.FAILURE, "cannot create output directory " + output + ": "
                         + e.getMessage(), e);
             }
-            return;
+            return true;
         }
         Path marker = new Path(out, MARKER);
         if (!fs.exists(marker) && !firstRunUnderWay(output, marker)) {
-            return;
+            return false;
         }
         JsonNode m;
         try (InputStream in = fs.open(marker)) {
@@ -139,6 +140,7 @@ public final class TableLayout {
             throw ScanException.usage("output " + output + " holds tables of format version "
                     + m.path("version").asInt() + "; this fwatlas writes version " + FORMAT_VERSION);
         }
+        return false;
     }
 
     /**

@@ -35,6 +35,10 @@ public final class TableStore implements AutoCloseable {
     private final Manifests manifests;
     private final Journal journal;
     private TableLock lock;
+    /** This run made the directory: a run that fails before its first commit removes it again. */
+    private boolean created;
+    private boolean discard;
+    private volatile boolean committed;
 
     private TableStore(TableLayout layout, String runId, int threads, PrintWriter log) {
         this.layout = layout;
@@ -71,7 +75,7 @@ public final class TableStore implements AutoCloseable {
         TableLock.Timing timing = TableLock.Timing.of(lockWait, conf);
         TableStore store = new TableStore(layout, run, conf.getInt(Journal.THREADS_KEY, Journal.DEFAULT_THREADS), log);
         try {
-            layout.prepare(output);
+            store.created = layout.prepare(output);
             store.lock = TableLock.acquire(layout, run, timing, log);
             layout.ensureMarker();
             store.journal.recover();
@@ -171,6 +175,7 @@ public final class TableStore implements AutoCloseable {
             }
         }
         journal.commit(new Journal.Change(entries, mine, packages, kernels, List.copyOf(dropPackages)), lock);
+        committed = true;
     }
 
     /** Replaces the whole table {@code table} with what the run staged at {@link #staging}, as one commit. */
@@ -178,6 +183,7 @@ public final class TableStore implements AutoCloseable {
         boolean staged = layout.fs.exists(staging(table));
         journal.commit(new Journal.Change(List.of(new Journal.Entry(table, "", staged)), Map.of(), List.of(),
                 List.of(), List.of()), lock);
+        committed = true;
     }
 
     private Set<String> names(Path dir) throws IOException {
@@ -210,13 +216,20 @@ public final class TableStore implements AutoCloseable {
         return found;
     }
 
-    /** After a failed run: drops its staging unless the commit point was passed (then recovery finishes it). */
+    /**
+     * After a failed run: drops its staging unless the commit point was passed (then recovery
+     * finishes it); a directory this run created and never committed to is removed on close.
+     */
     public void abandon() {
         try {
             if (!layout.fs.exists(layout.journal(runId))) {
                 layout.fs.delete(runDir(), true);
                 if (layout.listOrEmpty(layout.staging()).length == 0) {
                     layout.fs.delete(layout.staging(), false);
+                }
+                if (created && !committed) {
+                    layout.fs.delete(new Path(layout.out(), MARKER), false);
+                    discard = true;
                 }
             }
         } catch (IOException e) {
@@ -230,6 +243,14 @@ public final class TableStore implements AutoCloseable {
         if (lock != null) {
             lock.close();
             lock = null;
+        }
+        if (discard) {
+            discard = false;
+            try {
+                layout.fs.delete(layout.out(), false); // only when empty: another run may have come meanwhile
+            } catch (IOException e) {
+                // not empty, or gone: either way not this run's to remove
+            }
         }
     }
 }

@@ -113,7 +113,8 @@ class DebianModinfoExportTest {
         assertEquals(1, r.err().lines().count(), r.err());
         CliHarness.Run none = CliHarness.fwatlas("export", "--table", table);
         assertEquals(2, none.code(), none.err());
-        assertTrue(none.err().startsWith("missing export format: debian-modinfo"), none.err());
+        assertEquals("fwatlas export: missing export format: debian-modinfo or appstream; see 'fwatlas export --help'",
+                none.err().strip());
     }
 
     @Test

@@ -206,6 +206,7 @@ class ExportAppstreamTest {
         assertFalse(Files.exists(tmp.resolve("out").resolve("broken")));
         r = run(PKG);
         assertEquals(2, r.code());
-        assertEquals("Missing required option: '--kernel=KERNEL'", r.err().lines().findFirst().orElse(""));
+        assertEquals("fwatlas export appstream: missing required option: '--kernel=KERNEL'; "
+                + "see 'fwatlas export appstream --help'", r.err().strip());
     }
 }

@@ -13,7 +13,8 @@ import org.apache.hadoop.security.AccessControlException;
  * A Hadoop file system for the test scheme {@value #SCHEME} that refuses every look-up the way
  * real stores do, chosen by the URI's host: {@code denied} (S3A's 403, a
  * java.nio AccessDeniedException), {@code nocreds} (S3A's NoAuthWithAWSException),
- * {@code hdfsperm} (HDFS's AccessControlException), {@code missing} (not found).
+ * {@code hdfsperm} (HDFS's AccessControlException), {@code missing} (not found); {@code oom} and
+ * {@code noclass} throw the {@link Error}s a real run can meet (out of memory, a missing class).
  */
 public class RefusingFileSystem extends RawLocalFileSystem {
     static final String SCHEME = "fwdeny";
@@ -55,6 +56,12 @@ public class RefusingFileSystem extends RawLocalFileSystem {
     }
 
     private IOException refusal(Path p) {
+        if ("oom".equals(uri.getHost())) {
+            throw new OutOfMemoryError("Java heap space");
+        }
+        if ("noclass".equals(uri.getHost())) {
+            throw new NoClassDefFoundError("org/apache/hadoop/fs/s3a/S3AFileSystem");
+        }
         switch (uri.getHost()) {
             case "denied":
                 return new java.nio.file.AccessDeniedException(p.toString(), null,

@@ -7,8 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fwatlas.fixtures.SampleGenerator;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -129,16 +133,14 @@ class ScanCommandTest {
     @Test
     void incrementalOptionsTakeNoValue() {
         ScanTestSupport.Run r = scan("-o", tmp.resolve("out").toString(), "--incremental=maybe", deb12());
-        assertEquals(2, r.code());
-        assertTrue(r.err().contains("Invalid value for option '--incremental'"), r.err());
+        assertRefused(2, "fwatlas scan: invalid value for option '--incremental'", r);
         assertFalse(Files.exists(tmp.resolve("out")), "output created for a refused run");
     }
 
     @Test
     void missingOutputOption() {
-        ScanTestSupport.Run r = scan(deb12());
-        assertEquals(2, r.code());
-        assertTrue(r.err().contains("Missing required option: '--output=OUT'"), r.err());
+        assertRefused(2, "fwatlas scan: missing required option: '--output=OUT'; see 'fwatlas scan --help'",
+                scan(deb12()));
     }
 
     @Test
@@ -147,5 +149,27 @@ class ScanCommandTest {
         assertRefused(2, "fwatlas scan: no INPUT given: name at least one kernel tree, package file or firmware "
                 + "directory, or give --firmware-dir DIR", scan("-o", tmp.resolve("out").toString()));
         assertFalse(Files.exists(tmp.resolve("out")), "output created for a refused run");
+    }
+
+    /**
+     * A standalone master nobody listens on: Spark itself would retry for a minute, print pages of
+     * traces and fail on a stopped context. In a JVM of its own, since a session of this one would be joined.
+     */
+    @Test
+    void anUnreachableMasterIsOneLineWithinSecondsAndTouchesNoTable() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Path out = tmp.resolve("new-table");
+        String quiet = "-Dlog4j2.configurationFile=" + Paths.get("conf", "log4j2.properties").toUri();
+        try (ChildScan child = ChildScan.start(List.of(quiet), "scan", "--master", "spark://127.0.0.1:" + port,
+                "-o", out.toString(), deb12())) {
+            assertEquals(2, child.exit(60), child.output());
+            List<String> lines = child.lines.stream().filter(l -> !l.isBlank()).toList();
+            assertEquals(List.of("fwatlas scan: no Spark master answers at spark://127.0.0.1:" + port + " (127.0.0.1:"
+                    + port + ": Connection refused); start the master, or correct --master or spark.master"), lines);
+        }
+        assertFalse(Files.exists(out), "output created for an unreachable master");
     }
 }

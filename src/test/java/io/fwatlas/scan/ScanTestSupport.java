@@ -1,6 +1,6 @@
 package io.fwatlas.scan;
 
-import io.fwatlas.cli.ScanCommand;
+import io.fwatlas.cli.Main;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -47,10 +47,13 @@ final class ScanTestSupport {
     static Run scan(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new ScanCommand());
+        CommandLine cl = Main.commandLine();
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
+        String[] all = new String[args.length + 1];
+        all[0] = "scan";
+        System.arraycopy(args, 0, all, 1, args.length);
+        int code = cl.execute(all);
         return new Run(code, out.toString(), err.toString());
     }
 

@@ -1,6 +1,7 @@
 package io.fwatlas.scan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -89,5 +90,39 @@ class TableLayoutTest {
         try (var s = Files.list(out.resolve("_staging"))) {
             assertEquals(runs, s.count());
         }
+    }
+
+    @Test
+    void aDirectoryMadeByARunThatFailsBeforeItsFirstCommitIsRemovedAgain() {
+        Path out = tmp.resolve("parent").resolve("new");
+        TableStore store = TableStore.open(out.toString(), new Configuration(), new PrintWriter(new StringWriter()));
+        assertTrue(Files.isRegularFile(out.resolve(TableLayout.MARKER)));
+        store.abandon();
+        store.close();
+        assertFalse(Files.exists(out), "the failed first run left its directory");
+        assertTrue(Files.isDirectory(out.getParent()), "only the directory the run named is removed");
+    }
+
+    @Test
+    void aTableThatExistedBeforeAFailedRunStays() throws IOException {
+        Path out = tmp.resolve("kept");
+        TableStore.open(out.toString(), new Configuration(), new PrintWriter(new StringWriter())).close();
+        TableStore store = TableStore.open(out.toString(), new Configuration(), new PrintWriter(new StringWriter()));
+        store.abandon();
+        store.close();
+        assertTrue(Files.isRegularFile(out.resolve(TableLayout.MARKER)));
+        try (var s = Files.list(out)) {
+            assertEquals(List.of(TableLayout.MARKER), s.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
+    @Test
+    void aNewDirectoryThatAnotherRunWroteIntoIsNotRemoved() throws IOException {
+        Path out = tmp.resolve("shared");
+        TableStore store = TableStore.open(out.toString(), new Configuration(), new PrintWriter(new StringWriter()));
+        store.abandon();
+        Files.writeString(out.resolve("_lock.other.new"), "another run's file");
+        store.close();
+        assertTrue(Files.exists(out.resolve("_lock.other.new")), "another run's file was removed");
     }
 }
