@@ -51,7 +51,7 @@ public final class ExportCommand implements Callable<Integer> {
         String confDir = System.getenv(SparkSetup.CONF_DIR_ENV);
         SparkSetup.configureLogging(confDir);
         TableSession session = null;
-        try {
+        try (Interrupt watch = Interrupt.watch(err, name, () -> "nothing was changed")) {
             session = TableSession.open("fwatlas-export", master, table, confDir);
             String text = AtlasTables.consistent(session.spark, table, err, t -> format.write(t, err));
             out.print(text);

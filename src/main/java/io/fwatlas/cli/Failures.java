@@ -74,6 +74,9 @@ final class Failures {
 
     /** The one line for {@code e}, printed as {@code name: ...}; returns the exit code. */
     static int report(PrintWriter err, String name, Throwable e) {
+        if (Interrupt.happened()) {
+            return FAILURE; // the interrupt has said what happened; what failed after it is its echo
+        }
         int code;
         String message;
         Throwable root = root(e);

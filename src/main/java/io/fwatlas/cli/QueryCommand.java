@@ -100,7 +100,7 @@ public final class QueryCommand implements Callable<Integer> {
             return QueryException.USAGE;
         }
         TableSession session = null;
-        try {
+        try (Interrupt watch = Interrupt.watch(err, name, () -> "nothing was changed")) {
             session = TableSession.open("fwatlas-query", master, table, confDir);
             SparkSession spark = session.spark;
             Answer answer = AtlasTables.consistent(spark, table, err, tables -> {

@@ -70,7 +70,8 @@ public final class ReportCommand implements Callable<Integer> {
             return QueryException.USAGE;
         }
         TableSession session = null;
-        try {
+        try (Interrupt watch = Interrupt.watch(err, "fwatlas report", () -> "nothing was changed; " + outFile
+                + " is as it was")) {
             DeviceList devices = devicesFile == null ? null : DeviceList.read("--devices", devicesFile, System.in);
             session = TableSession.open("fwatlas-report", master, table, confDir);
             SparkSession spark = session.spark;

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -62,14 +63,17 @@ public final class ResolveCommand implements Callable<Integer> {
             dirs.add(p.toAbsolutePath());
         }
         TableSession session = null;
+        AtomicReference<TableStore> open = new AtomicReference<>();
         TableStore store = null;
-        try {
+        try (Interrupt watch = Interrupt.watch(err, "fwatlas resolve", () -> open.get() == null
+                ? table + " was not changed" : open.get().interruptedState())) {
             session = TableSession.open("fwatlas-resolve", master, table, confDir);
             SparkSession spark = session.spark;
             // resolve writes OUT/resolved: it holds the lock while it reads, so no commit runs meanwhile
             AtlasTables.check(table, spark.sparkContext().hadoopConfiguration());
             store = TableStore.open(table, spark.sparkContext().hadoopConfiguration(), err,
                     io.fwatlas.scan.TableLock.Timing.DEFAULT_WAIT);
+            open.set(store);
             AtlasTables tables = AtlasTables.open(spark, table);
             Dataset<Row> files = null;
             if (dirs.isEmpty()) {

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -92,14 +93,17 @@ public final class ScanCommand implements Callable<Integer> {
         String confDir = System.getenv(SparkSetup.CONF_DIR_ENV);
         // Before any Hadoop or Spark class logs: their first log call fixes the log4j configuration.
         SparkSetup.configureLogging(confDir);
-        try {
-            return scan(start, confDir, out, err);
+        AtomicReference<TableStore> open = new AtomicReference<>();
+        try (Interrupt watch = Interrupt.watch(err, name, () -> open.get() == null
+                ? output + " was not changed" : open.get().interruptedState())) {
+            return scan(start, confDir, out, err, open);
         } catch (Throwable e) {
             return Failures.report(err, name, e);
         }
     }
 
-    private int scan(long start, String confDir, PrintWriter out, PrintWriter err) throws Exception {
+    private int scan(long start, String confDir, PrintWriter out, PrintWriter err, AtomicReference<TableStore> open)
+            throws Exception {
         long maxSize;
         long maxExpansion;
         try {
@@ -143,6 +147,7 @@ public final class ScanCommand implements Callable<Integer> {
         }
         StoreErrors.checkOutput(output, TableStore.location(output), hadoop);
         try (TableStore store = TableStore.open(output, hadoop, err, wait)) {
+            open.set(store);
             try {
                 out.println("fwatlas scan: " + releases.size() + " releases: "
                         + String.join(", ", releases.stream().map(Release::kernel).toList())

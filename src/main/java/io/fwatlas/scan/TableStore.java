@@ -237,6 +237,23 @@ public final class TableStore implements AutoCloseable {
         }
     }
 
+    /** What this run leaves if it ends now, in words: the one line an interrupt prints. */
+    public String interruptedState() {
+        if (committed) {
+            return layout.out() + " holds this run's commit";
+        }
+        try {
+            if (layout.fs.exists(layout.journal(runId))) {
+                return "the commit to " + layout.out() + " had begun: the next scan or resolve of it finishes it, "
+                        + "and readers wait until then";
+            }
+        } catch (IOException e) {
+            return "whether the commit to " + layout.out() + " had begun is unknown (" + e.getMessage()
+                    + "): the next scan or resolve of it finishes or removes it";
+        }
+        return layout.out() + " is as it was before this run; the next run removes what this one staged";
+    }
+
     /** Releases the lock; the staging of an unfinished run stays for the next start to clean. */
     @Override
     public void close() {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fwatlas.fixtures.SampleGenerator;
 import io.fwatlas.testfs.PausingFileSystem;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -35,6 +37,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A scan killed (destroyForcibly) in a child JVM, held at a known point of the commit protocol by
@@ -89,7 +93,8 @@ class KilledRunTest {
 
     /**
      * Runs {@code scan ARGS} in a child JVM until it reports the pause at {@code pauseAt}; the output
-     * in ARGS must be a {@code pausefile://} location for the pause to happen.
+     * in ARGS must be a {@code pausefile://} location for the pause to happen. {@code log} (safe
+     * for a second thread) collects the child's output until it ends.
      */
     static Process startPaused(String pauseAt, List<String> log, String... scanArgs) throws Exception {
         List<String> cmd = new ArrayList<>();
@@ -113,6 +118,7 @@ class KilledRunTest {
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String l = r.readLine(); l != null; l = r.readLine()) {
+                    log.add(l);
                     lines.add(l);
                 }
             } catch (IOException e) {
@@ -124,11 +130,8 @@ class KilledRunTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
         while (System.nanoTime() < deadline) {
             String l = lines.poll(1, TimeUnit.SECONDS);
-            if (l != null) {
-                log.add(l);
-                if (l.equals(PausingFileSystem.ANNOUNCEMENT + pauseAt)) {
-                    return p;
-                }
+            if (l != null && l.equals(PausingFileSystem.ANNOUNCEMENT + pauseAt)) {
+                return p;
             }
             if (l == null && !p.isAlive()) {
                 break;
@@ -167,7 +170,7 @@ class KilledRunTest {
         Map<String, String> before = tables(out);
         List<String> oldRows = rows(spark, out, "modules", Expected.MODULES_COLUMNS);
 
-        List<String> log = new ArrayList<>();
+        List<String> log = new CopyOnWriteArrayList<>();
         Process p = startPaused(out, "before-commit", log);
         kill(p);
 
@@ -191,7 +194,7 @@ class KilledRunTest {
         Path out = freshTables("mid-swap");
         Map<String, String> before = tables(out);
 
-        List<String> log = new ArrayList<>();
+        List<String> log = new CopyOnWriteArrayList<>();
         Process p = startPaused(out, "mid-swap", log);
         kill(p);
         assertTrue(Files.exists(out.resolve(TableLayout.STAGING).resolve(runDirs(out).get(0))
@@ -210,6 +213,43 @@ class KilledRunTest {
         });
         assertNotEquals(before, after);
         assertTablesWithoutQeth(out);
+    }
+
+    /**
+     * An interrupt (SIGINT, or SIGTERM where the child inherited SIGINT ignored, as jobs started
+     * in the background of a script do) ends the run with the signal's status and one line that
+     * says what state the table is in; nothing else, no stack trace.
+     */
+    @ParameterizedTest
+    @CsvSource({"INT, before-commit, is as it was before this run", "TERM, before-commit, is as it was before this run",
+        "INT, mid-swap, had begun: the next scan or resolve of it finishes it", "TERM, mid-swap, had begun"})
+    void anInterruptSaysInOneLineWhatStateTheTableIsIn(String signal, String at, String state) throws Exception {
+        Path out = freshTables("interrupt-" + signal + "-" + at);
+        List<String> log = new CopyOnWriteArrayList<>();
+        Process p = startPaused(out, at, log);
+        int sig = signal.equals("INT") ? 2 : 15;
+        assumeTrue(sig != 2 || !ignores(p.pid(), sig), "this JVM's children inherit SIGINT ignored");
+        int before = log.size();
+        assertEquals(0, new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid())).start().waitFor());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child did not end on SIG" + signal);
+        Thread.sleep(200); // the reader's last lines
+        assertEquals(128 + sig, p.exitValue(), String.join("\n", log));
+        List<String> after = log.subList(before, log.size());
+        assertEquals(1, after.size(), "one line after the signal: " + after);
+        assertTrue(after.get(0).startsWith("fwatlas scan: interrupted; ") && after.get(0).contains(state),
+                after.get(0));
+        recover(out); // the next run finishes or removes the interrupted one
+        assertEquals(List.of(), runDirs(out));
+    }
+
+    /** Whether process {@code pid} ignores signal {@code sig}, by its SigIgn mask in /proc. */
+    private static boolean ignores(long pid, int sig) throws IOException {
+        for (String l : Files.readAllLines(Paths.get("/proc", String.valueOf(pid), "status"))) {
+            if (l.startsWith("SigIgn:")) {
+                return (Long.parseLong(l.substring(7).strip(), 16) & (1L << (sig - 1))) != 0;
+            }
+        }
+        return false;
     }
 
     /** The tables hold exactly the mirror samples without qeth.ko: what the killed runs were writing. */
@@ -257,7 +297,7 @@ class KilledRunTest {
         Map<String, String> before = tables(out);
         byte[] arm = Files.readAllBytes(manifest(out, ARM));
 
-        Process p = startPaused("before-commit", new ArrayList<>(), "--incremental", "-o",
+        Process p = startPaused("before-commit", new CopyOnWriteArrayList<>(), "--incremental", "-o",
                 PausingFileSystem.uri(out), in.toString());
         kill(p);
         assertTrue(Files.isDirectory(out.resolve(TableLayout.STAGING).resolve(runDirs(out).get(0))
@@ -279,7 +319,7 @@ class KilledRunTest {
         Path in = io[0];
         Path out = io[1];
 
-        Process p = startPaused("mid-swap", new ArrayList<>(), "--incremental", "-o", PausingFileSystem.uri(out),
+        Process p = startPaused("mid-swap", new CopyOnWriteArrayList<>(), "--incremental", "-o", PausingFileSystem.uri(out),
                 in.toString());
         kill(p);
         assertTrue(Files.exists(out.resolve(TableLayout.STAGING).resolve(runDirs(out).get(0))
