@@ -22,43 +22,59 @@ public record KernelRelease(String release, String version, String flavour) impl
     private static final Set<String> ARCHES = Set.of("x86_64", "aarch64", "i686", "i586", "i386", "ppc64le",
             "ppc64", "s390x", "armv7hl", "armv7l", "riscv64", "noarch", "loongarch64");
     private static final Pattern PRERELEASE = Pattern.compile("rc\\d+");
+    private static final Pattern TAGGED = Pattern.compile("(\\d+(?:\\.\\d+)+\\+[^-]+)-(.+)");
+    private static final Pattern WITH_ABI = Pattern.compile("(\\d+(?:\\.\\d+)+-\\d[0-9a-z.]*)-(.+)");
 
     /** Release order within a flavour; across flavours, by flavour name first. */
     public static final Comparator<KernelRelease> ORDER = Comparator.comparing(KernelRelease::flavour)
             .thenComparing((a, b) -> compareVersions(a.version, b.version))
             .thenComparing(KernelRelease::release);
 
+    /**
+     * Splits {@code release} by the first naming scheme that fits:
+     * <ol>
+     * <li>Fedora, RHEL, CentOS: {@code VERSION-RELEASE.ARCH[+VARIANT]} ({@code 6.11.4-301.fc41.x86_64},
+     *     {@code 5.14.0-427.13.1.el9_4.x86_64+rt}): the flavour is the architecture and variant;</li>
+     * <li>Debian since 6.12, Raspberry Pi OS: {@code UPSTREAM+TAG-FLAVOUR} ({@code 6.12.115+deb12-rt-amd64},
+     *     {@code 6.6.51+rpt-rpi-v8});</li>
+     * <li>Debian before, Ubuntu, openSUSE, Arch's lts: {@code UPSTREAM-ABI-FLAVOUR}, the ABI starting with a
+     *     digit ({@code 6.1.0-50-686-pae}, {@code 6.8.0-45-generic}, {@code 6.4.0-150600.23.25-default},
+     *     {@code 6.6.58-1-lts}): the flavour is all that follows the ABI, digits and all;</li>
+     * <li>anything else (vanilla {@code 6.13.0-rc3}, Arch {@code 6.11.5-arch1-1}, {@code 6.11.5-zen1-1-zen}):
+     *     the trailing {@code -} words that start with a letter and are not {@code rcN}.</li>
+     * </ol>
+     */
     public static KernelRelease parse(String release) {
         if (release == null || release.isBlank()) {
             throw new IllegalArgumentException("kernel release is empty");
         }
         String r = release.strip();
-        String flavour = "";
-        String version = r;
         int dot = r.lastIndexOf('.');
-        if (dot > 0 && ARCHES.contains(r.substring(dot + 1))) {
-            flavour = r.substring(dot + 1);
-            version = r.substring(0, dot);
-        } else {
-            // Trailing '-' words that start with a letter (and are not -rcN) name the flavour.
-            int cut = r.length();
-            while (true) {
-                int dash = r.lastIndexOf('-', cut - 1);
-                if (dash <= 0) {
-                    break;
-                }
-                String word = r.substring(dash + 1, cut);
-                if (word.isEmpty() || !Character.isLetter(word.charAt(0)) || PRERELEASE.matcher(word).matches()) {
-                    break;
-                }
-                cut = dash;
-            }
-            if (cut < r.length()) {
-                flavour = r.substring(cut + 1);
-                version = r.substring(0, cut);
+        if (dot > 0) {
+            String tail = r.substring(dot + 1);
+            int plus = tail.indexOf('+');
+            if (ARCHES.contains(plus < 0 ? tail : tail.substring(0, plus))) {
+                return new KernelRelease(r, r.substring(0, dot), tail);
             }
         }
-        return new KernelRelease(r, version, flavour);
+        java.util.regex.Matcher m = TAGGED.matcher(r);
+        if (m.matches() || (m = WITH_ABI.matcher(r)).matches()) {
+            return new KernelRelease(r, m.group(1), m.group(2));
+        }
+        int cut = r.length();
+        while (true) {
+            int dash = r.lastIndexOf('-', cut - 1);
+            if (dash <= 0) {
+                break;
+            }
+            String word = r.substring(dash + 1, cut);
+            if (word.isEmpty() || !Character.isLetter(word.charAt(0)) || PRERELEASE.matcher(word).matches()) {
+                break;
+            }
+            cut = dash;
+        }
+        return cut < r.length() ? new KernelRelease(r, r.substring(0, cut), r.substring(cut + 1))
+                : new KernelRelease(r, r, "");
     }
 
     /** The series a release belongs to: its flavour, or {@code ""} when it has none. */

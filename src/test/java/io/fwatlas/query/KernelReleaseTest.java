@@ -30,6 +30,43 @@ class KernelReleaseTest {
         "4.19.0-27-armmp-lpae, 4.19.0-27, armmp-lpae",
         "6.6.6-hostile, 6.6.6, hostile",
         "6.1.90, 6.1.90, ''",
+        // Debian: every flavour, old and new scheme (digits in a flavour are the flavour's)
+        "6.1.0-50-686, 6.1.0-50, 686",
+        "6.1.0-50-686-pae, 6.1.0-50, 686-pae",
+        "6.1.0-50-rt-686-pae, 6.1.0-50, rt-686-pae",
+        "6.1.0-50-4kc-malta, 6.1.0-50, 4kc-malta",
+        "6.1.0-50-loongson-3, 6.1.0-50, loongson-3",
+        "6.1.0-50-powerpc64le, 6.1.0-50, powerpc64le",
+        "6.1.0-0.deb11.17-amd64, 6.1.0-0.deb11.17, amd64",
+        "6.12.115+deb12-rt-amd64, 6.12.115+deb12, rt-amd64",
+        "6.12.117+deb13-cloud-arm64, 6.12.117+deb13, cloud-arm64",
+        "6.12.9+deb13-686-pae, 6.12.9+deb13, 686-pae",
+        "6.12.9+deb13-arm64-16k, 6.12.9+deb13, arm64-16k",
+        "6.6.51+rpt-rpi-v8, 6.6.51+rpt, rpi-v8",
+        // Ubuntu
+        "6.8.0-45-generic, 6.8.0-45, generic",
+        "6.8.0-45-lowlatency, 6.8.0-45, lowlatency",
+        "6.8.0-1015-aws, 6.8.0-1015, aws",
+        "6.8.0-45-generic-64k, 6.8.0-45, generic-64k",
+        // Fedora, RHEL
+        "6.11.4-301.fc41.x86_64, 6.11.4-301.fc41, x86_64",
+        "6.11.4-301.fc41.x86_64+debug, 6.11.4-301.fc41, x86_64+debug",
+        "5.14.0-427.13.1.el9_4.x86_64, 5.14.0-427.13.1.el9_4, x86_64",
+        "5.14.0-427.13.1.el9_4.x86_64+rt, 5.14.0-427.13.1.el9_4, x86_64+rt",
+        "4.18.0-513.5.1.rt7.307.el8_9.x86_64, 4.18.0-513.5.1.rt7.307.el8_9, x86_64",
+        // Arch
+        "6.11.5-arch1-1, 6.11.5-arch1-1, ''",
+        "6.6.58-1-lts, 6.6.58-1, lts",
+        "6.11.5-zen1-1-zen, 6.11.5-zen1-1, zen",
+        "6.11.5-hardened1-1-hardened, 6.11.5-hardened1-1, hardened",
+        // openSUSE
+        "6.4.0-150600.23.25-default, 6.4.0-150600.23.25, default",
+        "6.11.5-1-default, 6.11.5-1, default",
+        "6.4.0-150600.23.25-azure, 6.4.0-150600.23.25, azure",
+        // vanilla
+        "6.12.0, 6.12.0, ''",
+        "6.13.0-rc3, 6.13.0-rc3, ''",
+        "6.13.0-rc3-custom, 6.13.0-rc3, custom",
     })
     void splitsVersionAndFlavour(String release, String version, String flavour) {
         KernelRelease k = KernelRelease.parse(release);
