@@ -19,7 +19,10 @@ public final class Main implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        return Failures.install(new CommandLine(new Main()));
+        CommandLine cl = new CommandLine(new Main());
+        // a query that starts with a -- comment (jobs/queries/*.sql) would otherwise be taken for an option
+        cl.getSubcommands().get("query").getSubcommands().get("sql").setUnmatchedOptionsArePositionalParams(true);
+        return Failures.install(cl);
     }
 
     public static void main(String[] args) {

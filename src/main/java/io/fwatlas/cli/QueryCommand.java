@@ -48,7 +48,7 @@ public final class QueryCommand implements Callable<Integer> {
     String master;
 
     @Option(names = "--flavour", paramLabel = "F", scope = ScopeType.INHERIT,
-            description = "Only kernels of this flavour series (kernels, history, top, device).")
+            description = "Only kernels of this flavour series (kernels, history, top, device; refused by the others).")
     String flavour;
 
     @Option(names = "--csv", scope = ScopeType.INHERIT, description = "RFC 4180 CSV with one header line.")
@@ -129,6 +129,20 @@ public final class QueryCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Refuses --flavour for a query that names its kernels or has none: it would be ignored.
+     * Null when not given, else the exit code.
+     */
+    Integer noFlavour(CommandLine.Model.CommandSpec sub, String why) {
+        if (flavour == null) {
+            return null;
+        }
+        PrintWriter err = sub.commandLine().getErr();
+        err.println(Failures.name(sub.commandLine()) + ": --flavour does not apply here: " + why);
+        err.flush();
+        return QueryException.USAGE;
+    }
+
     /** A query's result, read whole. */
     record Answer(org.apache.spark.sql.types.StructField[] fields, List<Row> rows) {
     }
@@ -167,6 +181,10 @@ public final class QueryCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            Integer refused = parent.noFlavour(spec, "diff compares the two kernels it names");
+            if (refused != null) {
+                return refused;
+            }
             return parent.run(spec, t -> Queries.diff(t.firmware(), t.modules(), k1, k2), null);
         }
     }
@@ -201,6 +219,10 @@ public final class QueryCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            Integer refused = parent.noFlavour(spec, "who-needs lists every kernel; pick kernels with query sql");
+            if (refused != null) {
+                return refused;
+            }
             return parent.run(spec, t -> Queries.whoNeeds(t.firmware(), t.modules(), pattern),
                     patternMessage(pattern));
         }
@@ -243,6 +265,10 @@ public final class QueryCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            Integer refused = parent.noFlavour(spec, "missing takes --kernel");
+            if (refused != null) {
+                return refused;
+            }
             return parent.answer(spec, t -> FirmwarePackages.missing(t.resolved(), kernels), rows -> null);
         }
     }
@@ -260,6 +286,10 @@ public final class QueryCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            Integer refused = parent.noFlavour(spec, "providers lists firmware packages, which have no kernel flavour");
+            if (refused != null) {
+                return refused;
+            }
             return parent.run(spec, t -> FirmwarePackages.providers(t.firmwareFiles(), pattern),
                     "no scanned firmware package ships " + (Glob.isGlob(pattern) ? "a name matching '" : "'")
                             + pattern + "'");
@@ -342,7 +372,8 @@ public final class QueryCommand implements Callable<Integer> {
     }
 
     @Command(name = "sql", mixinStandardHelpOptions = true,
-            description = "Run Spark SQL over the views firmware, modinfo and modules.")
+            description = "Run Spark SQL over the views firmware, modinfo, modules, firmware_files, "
+                    + "firmware_packages and (after resolve) resolved.")
     static final class Sql implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -351,8 +382,18 @@ public final class QueryCommand implements Callable<Integer> {
         @Parameters(paramLabel = "SELECT")
         String sql;
 
+        private static final java.util.regex.Pattern OPTION_LIKE = java.util.regex.Pattern.compile("-[-\\w=.]*");
+
         @Override
         public Integer call() {
+            Integer refused = parent.noFlavour(spec, "sql selects what it wants: filter on the kernel column");
+            if (refused != null) {
+                return refused;
+            }
+            // SQL that starts with a -- comment is SQL, not an option (Main lets such arguments through)
+            if (OPTION_LIKE.matcher(sql).matches()) {
+                throw new CommandLine.UnmatchedArgumentException(spec.commandLine(), List.of(sql));
+            }
             return parent.run(spec, t -> {
                 t.registerViews();
                 return t.spark().sql(sql);

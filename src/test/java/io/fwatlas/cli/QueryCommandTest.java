@@ -109,6 +109,33 @@ class QueryCommandTest {
     }
 
     @Test
+    void sqlThatStartsWithACommentIsSqlAndAnOptionLikeWordIsNot() throws IOException {
+        Run r = run("query", "--table", table, "sql", Files.readString(Paths.get("jobs/queries/kernels.sql")));
+        assertEquals(0, r.code(), r.err());
+        Run builtIn = run("query", "--table", table, "kernels");
+        // the file's rows are the built-in query's without its flavour column, in kernel-string order
+        List<String> want = builtIn.out().lines().skip(1).map(l -> l.replaceFirst("\t[^\t]*", "")).sorted().toList();
+        assertEquals(want, r.out().lines().skip(1).toList());
+        Run option = run("query", "--table", table, "sql", "--cvs");
+        assertEquals(2, option.code());
+        assertEquals("fwatlas query sql: unknown option '--cvs'; see 'fwatlas query sql --help'\n", option.err());
+    }
+
+    @Test
+    void flavourIsRefusedByTheQueriesItWouldNotChange() {
+        for (String[] q : List.of(new String[] {"diff", K61, K612}, new String[] {"who-needs", "iwlwifi*"},
+                new String[] {"sql", "SELECT 1"}, new String[] {"missing"}, new String[] {"providers", "x"})) {
+            List<String> args = new ArrayList<>(List.of("query", "--table", table, "--flavour", "amd64"));
+            args.addAll(List.of(q));
+            Run r = run(args.toArray(new String[0]));
+            assertEquals(2, r.code(), q[0] + ": " + r.err());
+            assertTrue(r.err().startsWith("fwatlas query " + q[0] + ": --flavour does not apply here: "), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertEquals("", r.out());
+        }
+    }
+
+    @Test
     void refusalsAreOneLine() throws IOException {
         Run missing = run("query", "--table", dir.resolve("none").toString(), "kernels");
         assertEquals(2, missing.code());

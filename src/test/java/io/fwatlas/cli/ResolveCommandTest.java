@@ -101,6 +101,10 @@ class ResolveCommandTest {
                 K1 + " iwl-gone.ucode missing []"), got);
         assertFalse(Files.exists(table.resolve("_lock")));
         assertFalse(Files.exists(table.resolve("_staging")));
+        Run sql = run("query", "--table", table.toString(), "sql",
+                "SELECT status, count(*) AS n FROM resolved GROUP BY status ORDER BY status");
+        assertEquals(0, sql.code(), sql.err());
+        assertEquals("status\tn\nfound\t3\nglob-no-match\t1\nmissing\t2\n", sql.out());
     }
 
     @Test
