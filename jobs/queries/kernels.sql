@@ -1,5 +1,6 @@
 -- Per kernel: modules (files and built-ins, failed ones included), modules with firmware,
--- firmware rows, distinct firmware, built-in firmware rows, failed modules.
+-- firmware rows, distinct firmware, built-in firmware rows, error rows (failed files, and
+-- malformed modules.builtin.modinfo strings, which name no module).
 -- Ordered by the kernel string, which is not release order (see README.md).
 SELECT m.kernel,
        m.modules,
@@ -9,7 +10,7 @@ SELECT m.kernel,
        coalesce(f.builtin_firmware_rows, 0) AS builtin_firmware_rows,
        m.errors
 FROM (SELECT kernel,
-             count(*) AS modules,
+             count(module) AS modules,
              sum(CASE WHEN status = 'error' THEN 1 ELSE 0 END) AS errors
       FROM modules GROUP BY kernel) m
 LEFT JOIN (SELECT kernel,

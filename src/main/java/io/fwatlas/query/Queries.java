@@ -114,7 +114,8 @@ public final class Queries {
      */
     public static Dataset<Row> kernels(Dataset<Row> firmware, Dataset<Row> modules, String flavour) {
         Dataset<Row> order = releaseOrder(firmware, modules, flavour);
-        Dataset<Row> m = modules.groupBy("kernel").agg(count(lit(1)).as("modules"),
+        // a malformed modules.builtin.modinfo string is an error row of no module: counted in errors only
+        Dataset<Row> m = modules.groupBy("kernel").agg(count(col("module")).as("modules"),
                 sum(when(col("status").equalTo("error"), 1L).otherwise(0L)).as("errors"));
         Dataset<Row> f = firmware.groupBy("kernel").agg(
                 countDistinct(col("path"), col("module")).as("modules_with_firmware"),

@@ -43,6 +43,25 @@ class QueryCommandTest {
         table = dir.resolve("atlas").toString();
         Run scan = run("scan", "--output", table, Paths.get("data-samples").toAbsolutePath().toString());
         assertEquals(0, scan.code(), scan.err());
+        scanSummary = scan.out().lines().filter(l -> l.startsWith("fwatlas scan: ") && l.contains(" kernels, "))
+                .findFirst().orElseThrow();
+    }
+
+    static String scanSummary;
+
+    /** The scan summary and query kernels count the same things: modules + built-ins, and error rows. */
+    @Test
+    void kernelsAddsUpToTheScanSummary() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "(\\d+) kernels, (\\d+) modules, (\\d+) built-in modules, .*, (\\d+) errors, ").matcher(scanSummary);
+        assertTrue(m.find(), scanSummary);
+        Run r = run("query", "--table", table, "--csv", "kernels");
+        assertEquals(0, r.code(), r.err());
+        List<String[]> rows = r.out().lines().skip(1).map(l -> l.split(",")).toList();
+        assertEquals(Long.parseLong(m.group(1)), rows.size());
+        assertEquals(Long.parseLong(m.group(2)) + Long.parseLong(m.group(3)),
+                rows.stream().mapToLong(c -> Long.parseLong(c[2])).sum(), scanSummary + "\n" + r.out());
+        assertEquals(Long.parseLong(m.group(4)), rows.stream().mapToLong(c -> Long.parseLong(c[7])).sum());
     }
 
     @AfterAll
@@ -73,7 +92,7 @@ class QueryCommandTest {
                 K61 + "\tamd64\t12\t8\t21\t19\t4\t0",
                 K612 + "\tamd64\t8\t5\t14\t13\t0\t0",
                 "4.9.0-13-armmp\tarmmp\t2\t1\t1\t1\t0\t0",
-                "6.6.6-hostile\thostile\t12\t3\t5\t5\t1\t9",
+                "6.6.6-hostile\thostile\t10\t3\t5\t5\t1\t9",
                 "5.10.0-30-s390x\ts390x\t3\t1\t3\t3\t0\t0", ""), r.out());
         Run amd = run("query", "kernels", "--table", table, "--flavour", "amd64", "--csv");
         assertEquals(0, amd.code(), amd.err());
