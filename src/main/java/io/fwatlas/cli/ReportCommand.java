@@ -7,6 +7,7 @@ import io.fwatlas.query.KernelRelease;
 import io.fwatlas.query.Queries;
 import io.fwatlas.query.QueryException;
 import io.fwatlas.query.Report;
+import io.fwatlas.scan.Plural;
 import io.fwatlas.scan.SparkSetup;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -86,9 +87,12 @@ public final class ReportCommand implements Callable<Integer> {
             Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
             Files.writeString(tmp, html, StandardCharsets.UTF_8);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            out.println("fwatlas report: " + kernels.size() + " kernels, " + changed.size() + " changes"
-                    + (missing == null ? ", no resolved table" : ", missing firmware of " + missing.size() + " kernels")
-                    + (support == null ? "" : ", " + supported(support) + " of " + devices.size() + " devices supported")
+            out.println("fwatlas report: " + Plural.of(kernels.size(), "kernel") + ", "
+                    + Plural.of(changed.size(), "change")
+                    + (missing == null ? ", no resolved table"
+                    : ", missing firmware of " + Plural.of(missing.size(), "kernel"))
+                    + (support == null ? ""
+                    : ", " + supported(support) + " of " + Plural.of(devices.size(), "device") + " supported")
                     + "; wrote " + target);
             out.flush();
             return 0;

@@ -5,6 +5,7 @@ import io.fwatlas.query.FirmwareResolver;
 import io.fwatlas.query.QueryException;
 import io.fwatlas.query.Resolve;
 import io.fwatlas.query.ResultWriter;
+import io.fwatlas.scan.Plural;
 import io.fwatlas.scan.SparkSetup;
 import io.fwatlas.scan.TableStore;
 import java.io.PrintWriter;
@@ -93,7 +94,7 @@ public final class ResolveCommand implements Callable<Integer> {
                 byStatus.put(r.getString(0), r.getLong(1));
             }
             long total = byStatus.values().stream().mapToLong(Long::longValue).sum();
-            out.println("fwatlas resolve: " + total + " (kernel, module, firmware) rows: "
+            out.println("fwatlas resolve: " + Plural.of(total, "(kernel, module, firmware) row") + ": "
                     + byStatus.getOrDefault(FirmwareResolver.FOUND, 0L) + " found, "
                     + byStatus.getOrDefault(FirmwareResolver.MISSING, 0L) + " missing, "
                     + byStatus.getOrDefault(FirmwareResolver.GLOB_NO_MATCH, 0L) + " glob-no-match; table "

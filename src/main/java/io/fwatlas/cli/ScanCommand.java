@@ -2,6 +2,7 @@ package io.fwatlas.cli;
 
 import io.fwatlas.scan.Discovery;
 import io.fwatlas.scan.FirmwareDir;
+import io.fwatlas.scan.Plural;
 import io.fwatlas.scan.Release;
 import io.fwatlas.scan.ScanException;
 import io.fwatlas.scan.ScanJob;
@@ -149,10 +150,10 @@ public final class ScanCommand implements Callable<Integer> {
         try (TableStore store = TableStore.open(output, hadoop, err, wait)) {
             open.set(store);
             try {
-                out.println("fwatlas scan: " + releases.size() + " releases: "
+                out.println("fwatlas scan: " + Plural.of(releases.size(), "release") + ": "
                         + String.join(", ", releases.stream().map(Release::kernel).toList())
-                        + (found.packages().isEmpty() ? "" : "; " + found.packages().size() + " packages")
-                        + (dirs.isEmpty() ? "" : "; " + dirs.size() + " firmware directories"));
+                        + (found.packages().isEmpty() ? "" : "; " + Plural.of(found.packages().size(), "package"))
+                        + (dirs.isEmpty() ? "" : "; " + Plural.of(dirs.size(), "firmware directory")));
                 out.flush();
                 SparkSession spark = existing;
                 if (spark == null) {

@@ -87,8 +87,9 @@ final class ScanCommit {
                 || !droppedFiles.isEmpty()) {
             long t0 = System.nanoTime();
             store.commit(commit, manifests, packageManifests, inputs, dropped, droppedFiles);
-            log.printf("fwatlas scan: committed %d kernels and %d firmware inputs in %.1f s%n", commit.size(),
-                    inputs.size() + dropped.size() + droppedFiles.size(), (System.nanoTime() - t0) / 1e9);
+            log.printf("fwatlas scan: committed %s and %s in %.1f s%n", Plural.of(commit.size(), "kernel"),
+                    Plural.of(inputs.size() + dropped.size() + droppedFiles.size(), "firmware input"),
+                    (System.nanoTime() - t0) / 1e9);
             log.flush();
         }
         return new Outcome(kernels, pruned.size());

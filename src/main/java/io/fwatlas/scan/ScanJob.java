@@ -84,8 +84,8 @@ public final class ScanJob {
                 byKernel.put(s.kernel(), s);
             }
             if (o.digest()) {
-                log.printf("fwatlas scan: listed and digested %d files of %d releases in %.1f s%n", files,
-                        releases.size(), (tl - t0) / 1000.0);
+                log.printf("fwatlas scan: listed and digested %s of %s in %.1f s%n", Plural.of(files, "file"),
+                        Plural.of(releases.size(), "release"), (tl - t0) / 1000.0);
             }
             Set<String> inOutput = store.kernels();
             Map<String, ReleaseManifest> storedManifests = store.manifests();
@@ -125,12 +125,13 @@ public final class ScanJob {
                 for (FirmwareDir d : dirsToRead) {
                     other.add(new FirmwareDirTask(next++, d));
                 }
-                log.printf("fwatlas scan: listed %d files of %d releases in %.1f s; %d releases and %d packages "
-                                + "unchanged; reading %d files of %d releases, %d packages and %d firmware directories "
-                                + "in %d tasks%n",
-                        files, releases.size(), (tl - t0) / 1000.0, plan.skipped().size(),
-                        reads.skippedPackages().size(), reading, treesToRead.size(), packagesToRead.size(),
-                        dirsToRead.size(), bins + other.size());
+                log.printf("fwatlas scan: listed %s of %s in %.1f s; %s and %s unchanged; reading %s of %s, "
+                                + "%s and %s in %s%n",
+                        Plural.of(files, "file"), Plural.of(releases.size(), "release"), (tl - t0) / 1000.0,
+                        Plural.of(plan.skipped().size(), "release"), Plural.of(reads.skippedPackages().size(), "package"),
+                        Plural.of(reading, "file"), Plural.of(treesToRead.size(), "release"),
+                        Plural.of(packagesToRead.size(), "package"), Plural.of(dirsToRead.size(), "firmware directory"),
+                        Plural.of(bins + other.size(), "task"));
                 log.flush();
                 dirsToRead.clear();
                 ReadResults got = exec.read(shards, other, first, reader,
@@ -156,7 +157,7 @@ public final class ScanJob {
             Set<String> added = new TreeSet<>();
             done.kernels().forEach(k -> (inOutput.contains(k) ? rescanned : added).add(k));
             ScanSummary.Releases counts = new ScanSummary.Releases(plan.skipped().size() - reads.reopened(),
-                    rescanned.size(), added.size(), done.pruned(), linksNotFollowed);
+                    rescanned.size(), added.size(), done.pruned(), linksNotFollowed, store.kernels().size());
             return summarize(results, done.kernels().size(), counts, reads.skippedPackages().size(),
                     System.currentTimeMillis() - startMillis, store.output().toString());
         } catch (IOException | RuntimeException e) {

@@ -33,10 +33,13 @@ public record ScanSummary(int kernels, long modules, long builtins, long firmwar
     public record Firmware(int inputs, long files, long links, long errors) {
     }
 
-    /** Releases skipped as unchanged, read again, read for the first time, and removed by --prune. */
-    public record Releases(int skipped, int rescanned, int added, int pruned, int linksNotFollowed) {
+    /**
+     * Releases skipped as unchanged, read again, read for the first time, and removed by --prune;
+     * {@code inTable}: the kernels the table holds after the run, -1 when unknown.
+     */
+    public record Releases(int skipped, int rescanned, int added, int pruned, int linksNotFollowed, int inTable) {
         public Releases(int skipped, int rescanned, int added, int pruned) {
-            this(skipped, rescanned, added, pruned, 0);
+            this(skipped, rescanned, added, pruned, 0, -1);
         }
     }
 
@@ -49,14 +52,16 @@ public record ScanSummary(int kernels, long modules, long builtins, long firmwar
     }
 
     public void print(PrintWriter w) {
-        w.printf("fwatlas scan: %d kernels, %d modules, %d built-in modules, %d firmware rows (%d distinct), "
-                        + "%d errors, %.1f s%n",
-                kernels, modules, builtins, firmwareRows, distinctFirmware, errors(), elapsedMillis / 1000.0);
-        w.printf("releases: %d unchanged (skipped), %d rescanned, %d new, %d pruned%n",
-                releases.skipped(), releases.rescanned(), releases.added(), releases.pruned());
+        w.printf("fwatlas scan: %s, %s, %s, %s (%d distinct), %s, %.1f s%n", Plural.of(kernels, "kernel"),
+                Plural.of(modules, "module"), Plural.of(builtins, "built-in module"),
+                Plural.of(firmwareRows, "firmware row"), distinctFirmware, Plural.of(errors(), "error"),
+                elapsedMillis / 1000.0);
+        w.printf("releases: %d unchanged (skipped), %d rescanned, %d new, %d pruned%s%n",
+                releases.skipped(), releases.rescanned(), releases.added(), releases.pruned(),
+                releases.inTable() < 0 ? "" : "; the table holds " + Plural.of(releases.inTable(), "kernel"));
         if (releases.linksNotFollowed() > 0) {
-            w.printf("links: %d directory links out of their release not followed (such as build and source)%n",
-                    releases.linksNotFollowed());
+            w.printf("links: %s out of their release not followed (such as build and source)%n",
+                    Plural.of(releases.linksNotFollowed(), "directory link"));
         }
         if (packages.read() + packages.skipped() > 0) {
             w.printf("packages: %d read, %d unchanged (skipped), %d without modules%s%n", packages.read(),
@@ -64,8 +69,9 @@ public record ScanSummary(int kernels, long modules, long builtins, long firmwar
                     packages.withoutModules().isEmpty() ? "" : ": " + String.join(", ", packages.withoutModules()));
         }
         if (firmware.inputs() > 0) {
-            w.printf("firmware: %d packages and directories, %d files, %d links, %d errors%n", firmware.inputs(),
-                    firmware.files(), firmware.links(), firmware.errors());
+            w.printf("firmware: %d packages and directories, %s, %s, %s%n", firmware.inputs(),
+                    Plural.of(firmware.files(), "file"), Plural.of(firmware.links(), "link"),
+                    Plural.of(firmware.errors(), "error"));
         }
         if (!errorsByKind.isEmpty()) {
             StringBuilder b = new StringBuilder("errors by kind:");

@@ -80,7 +80,7 @@ class ConcurrentScanTest {
             long waited = 0;
             for (ChildScan c : children) {
                 assertEquals(0, c.exit(600), c.output());
-                assertEquals(1, c.count("fwatlas scan: 1 kernels") + c.count("fwatlas scan: 2 kernels"), c.output());
+                assertEquals(1, c.count("fwatlas scan: 1 kernel,") + c.count("fwatlas scan: 2 kernels"), c.output());
                 assertTrue(c.count("is being written by run") <= 1, "said more than once:\n" + c.output());
                 waited += c.count("is being written by run");
             }

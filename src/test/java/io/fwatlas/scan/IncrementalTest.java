@@ -63,8 +63,19 @@ class IncrementalTest {
         return r;
     }
 
-    static void assertReleases(String want, ScanTestSupport.Run r) {
-        assertTrue(r.out().contains("releases: " + want + "\n"), "want 'releases: " + want + "' in:\n" + r.out());
+    /** The releases line says {@code want}, then how many kernels the table holds; returns that number. */
+    static int assertReleases(String want, ScanTestSupport.Run r) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^releases: " + java.util.regex.Pattern.quote(want)
+                + "; the table holds (\\d+) kernels?$").matcher(r.out());
+        assertTrue(m.find(), "want 'releases: " + want + "; the table holds N kernels' in:\n" + r.out());
+        return Integer.parseInt(m.group(1));
+    }
+
+    /** The kernels of a table, by its modules partitions. */
+    static long partitions(Path out) throws IOException {
+        try (var s = Files.list(out.resolve("modules"))) {
+            return s.filter(p -> p.getFileName().toString().startsWith("kernel=")).count();
+        }
     }
 
     /** Every file of the tables and manifests: content hash, size and modification time. */
@@ -127,7 +138,9 @@ class IncrementalTest {
         Map<String, String> before = state(out);
 
         ScanTestSupport.Run r = ok("-o", out.toString(), "--incremental", rootfs, mirror);
-        assertReleases("4 unchanged (skipped), 0 rescanned, 0 new, 0 pruned", r);
+        // nothing read, but the summary says what the table holds
+        assertEquals(4, assertReleases("4 unchanged (skipped), 0 rescanned, 0 new, 0 pruned", r));
+        assertEquals(4, partitions(out));
         assertTrue(r.out().contains("fwatlas scan: 0 kernels, 0 modules"), r.out());
         assertEquals(before, state(out));
         assertFalse(Files.exists(out.resolve(TableLayout.STAGING)), "staging left behind");
@@ -152,7 +165,7 @@ class IncrementalTest {
         Files.write(qeth, new byte[1], java.nio.file.StandardOpenOption.APPEND);
         ScanTestSupport.Run r = ok("-o", out.toString(), "--incremental", in.toString());
         assertReleases("1 unchanged (skipped), 1 rescanned, 0 new, 0 pruned", r);
-        assertTrue(r.out().contains("fwatlas scan: 1 kernels"), r.out());
+        assertTrue(r.out().contains("fwatlas scan: 1 kernel,"), r.out());
         assertEquals(arm, partitions(out, ARM), "the unchanged release was rewritten");
         assertNotEquals(s390, partitions(out, S390));
         assertEquals(List.of(String.valueOf(size + 1)), spark.read().parquet(out.resolve("modules").toString())
@@ -192,13 +205,13 @@ class IncrementalTest {
                 Files.delete(p);
             }
         }
-        assertReleases("2 unchanged (skipped), 0 rescanned, 0 new, 0 pruned",
-                ok("-o", out.toString(), "--incremental", in.toString()));
+        assertEquals(3, assertReleases("2 unchanged (skipped), 0 rescanned, 0 new, 0 pruned",
+                ok("-o", out.toString(), "--incremental", in.toString())));
         assertEquals(arm, partitions(out, ARM), "gone from the inputs, but kept without --prune");
         assertTrue(Files.isRegularFile(manifest(out, ARM)));
 
-        assertReleases("2 unchanged (skipped), 0 rescanned, 0 new, 1 pruned",
-                ok("-o", out.toString(), "--incremental", "--prune", in.toString()));
+        assertEquals(2, assertReleases("2 unchanged (skipped), 0 rescanned, 0 new, 1 pruned",
+                ok("-o", out.toString(), "--incremental", "--prune", in.toString())));
         assertEquals(Map.of(), partitions(out, ARM));
         for (String t : Tables.NAMES) {
             assertFalse(Files.exists(out.resolve(t).resolve("kernel=" + ARM)), t);

@@ -74,7 +74,7 @@ class LinkedReleaseScanTest {
             Path out = tmp.resolve("out-" + input.getFileName());
             ScanTestSupport.Run r = scan("-o", out.toString(), input.toString());
             assertEquals(0, r.code(), r.err());
-            assertTrue(r.out().contains("fwatlas scan: 1 kernels, " + Expected.goodModules(releases).size()
+            assertTrue(r.out().contains("fwatlas scan: 1 kernel, " + Expected.goodModules(releases).size()
                     + " modules"), r.out());
             // Paths are the names inside the release, so every column but source is equal.
             assertEquals(rows(spark, realOut, "modinfo", Expected.MODINFO_COLUMNS),
