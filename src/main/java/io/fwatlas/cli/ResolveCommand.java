@@ -48,6 +48,10 @@ public final class ResolveCommand implements Callable<Integer> {
     @Option(names = "--master", paramLabel = "URL", description = "Spark master (default local[*]).")
     String master;
 
+    @Option(names = "--list", description = "Also print every name not found, per kernel, with its modules "
+            + "(else: fwatlas query missing).")
+    boolean list;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -119,9 +123,13 @@ public final class ResolveCommand implements Callable<Integer> {
                 return 0;
             }
             List<Row> notFound = Resolve.notFound(resolved).collectAsList();
-            if (!notFound.isEmpty()) {
+            if (!notFound.isEmpty() && list) {
                 out.println("not found, per kernel:");
                 ResultWriter.write(Resolve.notFound(resolved).schema().fields(), notFound, format, out);
+            } else if (!notFound.isEmpty()) {
+                long kernels = notFound.stream().map(r -> r.getString(0)).distinct().count();
+                out.println("not found: " + Plural.of(notFound.size(), "name") + " in " + Plural.of(kernels, "kernel")
+                        + "; list them with --list, or fwatlas query --table " + table + " missing");
             }
             out.flush();
             resolved.unpersist();

@@ -74,18 +74,27 @@ class ResolveCommandTest {
     @Test
     void writesTheResolvedTableAndPrintsWhatIsMissing() throws IOException {
         String dangling = "dangling link " + fw.toRealPath() + "/iwl-gone.ucode";
-        for (int i = 0; i < 2; i++) {  // a second run replaces the table, it does not add to it
-            Run r = run("resolve", "--table", table.toString(), "--firmware-dir", fw.toString());
-            assertEquals(0, r.code(), r.err());
-            assertEquals(String.join("\n",
-                    "fwatlas resolve: 6 (kernel, module, firmware) rows: 3 found, 2 missing, 1 glob-no-match; table "
-                            + "file:" + table + "/resolved",
-                    "not found, per kernel:",
-                    "kernel\tstatus\tfirmware\tmodules\tnotes",
-                    K1 + "\tmissing\tiwl-gone.ucode\tiwlwifi\t" + dangling,
-                    K2 + "\tglob-no-match\tath12k/*\tath11k_pci\t",
-                    K2 + "\tmissing\tiwl-gone.ucode\tiwlwifi\t" + dangling, ""), r.out());
-        }
+        String summary = "fwatlas resolve: 6 (kernel, module, firmware) rows: 3 found, 2 missing, 1 glob-no-match; "
+                + "table file:" + table + "/resolved";
+        Run listed = run("resolve", "--table", table.toString(), "--firmware-dir", fw.toString(), "--list");
+        assertEquals(0, listed.code(), listed.err());
+        assertEquals(String.join("\n", summary,
+                "not found, per kernel:",
+                "kernel\tstatus\tfirmware\tmodules\tnotes",
+                K1 + "\tmissing\tiwl-gone.ucode\tiwlwifi\t" + dangling,
+                K2 + "\tglob-no-match\tath12k/*\tath11k_pci\t",
+                K2 + "\tmissing\tiwl-gone.ucode\tiwlwifi\t" + dangling, ""), listed.out());
+        // a second run replaces the table, it does not add to it; without --list it prints the summary only
+        Run again = run("resolve", "--table", table.toString(), "--firmware-dir", fw.toString());
+        assertEquals(0, again.code(), again.err());
+        assertEquals(summary + "\nnot found: 3 names in 2 kernels; list them with --list, or fwatlas query --table "
+                + table + " missing\n", again.out());
+        Run missing = run("query", "--table", table.toString(), "missing");
+        assertEquals(0, missing.code(), missing.err());
+        assertEquals(String.join("\n", "kernel\tfirmware\tstatus\tmodules",
+                K1 + "\tiwl-gone.ucode\tmissing\tiwlwifi",
+                K2 + "\tath12k/*\tglob-no-match\tath11k_pci",
+                K2 + "\tiwl-gone.ucode\tmissing\tiwlwifi", ""), missing.out());
         List<String> got = new ArrayList<>();
         for (Row r : AtlasTables.open(spark, table.toString()).resolved().orderBy("kernel", "firmware")
                 .collectAsList()) {
