@@ -48,6 +48,11 @@ public final class ResolveCommand implements Callable<Integer> {
     @Option(names = "--master", paramLabel = "URL", description = "Spark master (default local[*]).")
     String master;
 
+    @Option(names = "--lock-wait", paramLabel = "DURATION", defaultValue = "10m",
+            description = "How long to wait while another run writes the table (0, 30s, 10m, 2h). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String lockWait;
+
     @Option(names = "--list", description = "Also print every name not found, per kernel, with its modules "
             + "(else: fwatlas query missing).")
     boolean list;
@@ -67,6 +72,13 @@ public final class ResolveCommand implements Callable<Integer> {
             }
             dirs.add(p.toAbsolutePath());
         }
+        java.time.Duration wait;
+        try {
+            wait = WaitTime.parse("--lock-wait", lockWait);
+        } catch (IllegalArgumentException e) {
+            err.println("fwatlas resolve: " + e.getMessage());
+            return QueryException.USAGE;
+        }
         TableSession session = null;
         AtomicReference<TableStore> open = new AtomicReference<>();
         TableStore store = null;
@@ -76,8 +88,7 @@ public final class ResolveCommand implements Callable<Integer> {
             SparkSession spark = session.spark;
             // resolve writes OUT/resolved: it holds the lock while it reads, so no commit runs meanwhile
             AtlasTables.check(table, spark.sparkContext().hadoopConfiguration());
-            store = TableStore.open(table, spark.sparkContext().hadoopConfiguration(), err,
-                    io.fwatlas.scan.TableLock.Timing.DEFAULT_WAIT);
+            store = TableStore.open(table, spark.sparkContext().hadoopConfiguration(), err, wait, "fwatlas resolve");
             open.set(store);
             AtlasTables tables = AtlasTables.open(spark, table);
             Dataset<Row> files = null;

@@ -60,7 +60,11 @@ final class Journal {
     private final int threads;
     private final PrintWriter log;
 
-    Journal(TableLayout layout, Manifests manifests, String run, int threads, PrintWriter log) {
+    private final String command;
+
+    /** {@code command} names the run in what it prints ({@code fwatlas scan}). */
+    Journal(TableLayout layout, Manifests manifests, String run, int threads, PrintWriter log, String command) {
+        this.command = command;
         this.layout = layout;
         this.manifests = manifests;
         this.run = run;
@@ -131,10 +135,10 @@ final class Journal {
                 }
                 long generation = j.path("generation").asLong(TableStamp.generation(layout) + 1);
                 finish(other, packages, generation);
-                log.println("fwatlas scan: finished the interrupted commit of run " + other);
+                log.println(command + ": finished the interrupted commit of run " + other);
             } else {
                 layout.fs.delete(s.getPath(), true);
-                log.println("fwatlas scan: removed the unfinished staging of run " + other
+                log.println(command + ": removed the unfinished staging of run " + other
                         + " (its tables were never touched)");
             }
         }

@@ -97,6 +97,12 @@ public final class TableLock implements AutoCloseable {
      * saying once whom it waits for; takes over a dead holder's lock. Exit 2 when the wait ends.
      */
     static TableLock acquire(TableLayout layout, String run, Timing timing, PrintWriter log) throws IOException {
+        return acquire(layout, run, timing, log, "fwatlas scan");
+    }
+
+    /** As {@link #acquire(TableLayout, String, Timing, PrintWriter)}; {@code command} names the run in what it prints. */
+    static TableLock acquire(TableLayout layout, String run, Timing timing, PrintWriter log, String command)
+            throws IOException {
         ObjectNode l = TableLayout.JSON.createObjectNode();
         l.put("run", run);
         l.put("pid", ProcessHandle.current().pid());
@@ -108,7 +114,7 @@ public final class TableLock implements AutoCloseable {
         Watch guard = new Watch();
         boolean announced = false;
         if ("s3a".equals(layout.fs.getUri().getScheme())) {
-            log.println("fwatlas scan: S3 offers no exclusive create: the lock of " + layout.out
+            log.println(command + ": S3 offers no exclusive create: the lock of " + layout.out
                     + " does not keep two writers apart; run one scan of it at a time");
         }
         while (true) {
@@ -129,7 +135,7 @@ public final class TableLock implements AutoCloseable {
             String gone = gone(h, holder.unchanged(), timing.stale());
             if (gone != null) {
                 if (takeOver(layout, now, run, body, guard, timing.stale())) {
-                    log.println("fwatlas scan: taking over the lock of dead " + who + ": " + gone);
+                    log.println(command + ": taking over the lock of dead " + who + ": " + gone);
                     log.flush();
                     continue;
                 }
@@ -137,14 +143,14 @@ public final class TableLock implements AutoCloseable {
             }
             Duration waited = Duration.ofNanos(System.nanoTime() - start);
             if (waited.compareTo(timing.patience()) >= 0) {
-                throw ScanException.usage("another scan is writing " + layout.out + " (" + TableLayout.LOCK
+                throw ScanException.usage("another run is writing " + layout.out + " (" + TableLayout.LOCK
                         + " held by " + who + ")" + (timing.patience().isZero() ? "" : "; waited " + human(waited))
                         + "; try again later, or raise --lock-wait; if that run is gone, delete " + layout.lock());
             }
             // a lock just created on HDFS is empty until its holder writes it: name the holder when it can be
             if (!announced && (h != null || waited.toMillis() >= 2000)) {
                 announced = true;
-                log.println("fwatlas scan: " + layout.out + " is being written by " + who + "; waiting up to "
+                log.println(command + ": " + layout.out + " is being written by " + who + "; waiting up to "
                         + human(timing.patience()) + " for its lock");
                 log.flush();
             }

@@ -40,11 +40,11 @@ public final class TableStore implements AutoCloseable {
     private boolean discard;
     private volatile boolean committed;
 
-    private TableStore(TableLayout layout, String runId, int threads, PrintWriter log) {
+    private TableStore(TableLayout layout, String runId, int threads, PrintWriter log, String command) {
         this.layout = layout;
         this.runId = runId;
         this.manifests = new Manifests(layout);
-        this.journal = new Journal(layout, manifests, runId, threads, log);
+        this.journal = new Journal(layout, manifests, runId, threads, log, command);
     }
 
     /** The output location as a qualified Hadoop path; plain paths are made absolute. */
@@ -62,6 +62,12 @@ public final class TableStore implements AutoCloseable {
      * finishes or removes what an interrupted run left behind.
      */
     public static TableStore open(String output, Configuration conf, PrintWriter log, Duration lockWait) {
+        return open(output, conf, log, lockWait, "fwatlas scan");
+    }
+
+    /** As {@link #open(String, Configuration, PrintWriter, Duration)}, for {@code command} (named in what it prints). */
+    public static TableStore open(String output, Configuration conf, PrintWriter log, Duration lockWait,
+            String command) {
         Path out = location(output);
         TableLayout layout;
         try {
@@ -73,10 +79,11 @@ public final class TableStore implements AutoCloseable {
         String run = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT))
                 + "-" + UUID.randomUUID().toString().substring(0, 8);
         TableLock.Timing timing = TableLock.Timing.of(lockWait, conf);
-        TableStore store = new TableStore(layout, run, conf.getInt(Journal.THREADS_KEY, Journal.DEFAULT_THREADS), log);
+        TableStore store = new TableStore(layout, run, conf.getInt(Journal.THREADS_KEY, Journal.DEFAULT_THREADS), log,
+                command);
         try {
             store.created = layout.prepare(output);
-            store.lock = TableLock.acquire(layout, run, timing, log);
+            store.lock = TableLock.acquire(layout, run, timing, log, command);
             layout.ensureMarker();
             store.journal.recover();
         } catch (IOException e) {

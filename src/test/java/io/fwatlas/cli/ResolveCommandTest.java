@@ -2,9 +2,11 @@ package io.fwatlas.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fwatlas.query.AtlasTables;
 import io.fwatlas.query.TestSpark;
+import io.fwatlas.scan.TableStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -114,6 +116,21 @@ class ResolveCommandTest {
                 "SELECT status, count(*) AS n FROM resolved GROUP BY status ORDER BY status");
         assertEquals(0, sql.code(), sql.err());
         assertEquals("status\tn\nfound\t3\nglob-no-match\t1\nmissing\t2\n", sql.out());
+    }
+
+    @Test
+    void aTableAnotherRunWritesIsOneLineThatNamesResolve() {
+        try (TableStore scan = TableStore.open(table.toString(), new org.apache.hadoop.conf.Configuration(),
+                new PrintWriter(new StringWriter()))) {
+            Run r = run("resolve", "--table", table.toString(), "--firmware-dir", fw.toString(), "--lock-wait", "0");
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().startsWith("fwatlas resolve: another run is writing file:" + table + " (_lock held by run "
+                    + scan.runId() + " (pid " + ProcessHandle.current().pid()), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+        }
+        Run bad = run("resolve", "--table", table.toString(), "--lock-wait", "soon");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().startsWith("fwatlas resolve: --lock-wait 'soon' "), bad.err());
     }
 
     @Test

@@ -87,7 +87,7 @@ class ScanCommandTest {
         Files.writeString(out.resolve("_lock"), "{\"run\":\"x\",\"pid\":" + ProcessHandle.current().pid()
                 + ",\"host\":\"" + host + "\"}");
         // the default is to wait (up to 10 min); --lock-wait 0 refuses at once, as scans did before
-        assertRefused(2, "another scan is writing", scan("--lock-wait", "0", "-o", out.toString(), deb12()));
+        assertRefused(2, "another run is writing", scan("--lock-wait", "0", "-o", out.toString(), deb12()));
         assertTrue(Files.exists(out.resolve("_lock")), "a live run's lock was taken");
     }
 

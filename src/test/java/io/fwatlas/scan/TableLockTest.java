@@ -56,7 +56,7 @@ class TableLockTest {
             ScanException e = assertThrows(ScanException.class,
                     () -> TableLock.acquire(l, "run-b", timing(Duration.ZERO, "10s", "60s"), log()));
             assertEquals(ScanException.USAGE, e.exitCode());
-            assertTrue(e.getMessage().startsWith("another scan is writing " + l.out() + " (_lock held by run run-a (pid "
+            assertTrue(e.getMessage().startsWith("another run is writing " + l.out() + " (_lock held by run run-a (pid "
                     + ProcessHandle.current().pid() + " on "), e.getMessage());
             assertFalse(e.getMessage().contains("waited"), e.getMessage());
         }
