@@ -14,7 +14,11 @@ import java.util.Set;
  * @param errorsByKind error rows by error_kind
  * @param tables       the tables the bin wrote a file to
  * @param xzDecoder    the xz decoder of the executor that ran the bin
+ * @param vermagic     module files read, by the release their vermagic names (at most {@link #VERMAGIC_KEPT})
  */
 public record BinResult(int bin, String kernel, long modules, long builtins, long firmwareRows, Set<String> firmware,
-                        Map<String, Long> errorsByKind, Set<String> tables, String xzDecoder) implements Serializable {
+                        Map<String, Long> errorsByKind, Set<String> tables, String xzDecoder,
+                        Map<String, Long> vermagic) implements Serializable {
+    /** Distinct vermagic releases counted per bin: a tree of modules of many builds needs no more to be told. */
+    public static final int VERMAGIC_KEPT = 16;
 }

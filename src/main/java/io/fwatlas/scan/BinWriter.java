@@ -35,6 +35,7 @@ final class BinWriter implements Tables.Sink, AutoCloseable {
     private long firmwareRows;
     private final Set<String> firmware = new HashSet<>();
     private final Map<String, Long> errors = new TreeMap<>();
+    private final Map<String, Long> vermagic = new TreeMap<>();
 
     BinWriter(FileSystem fs, Path runDir, Bin bin, String attempt, Configuration conf) {
         this(fs, runDir, bin.index(), bin.kernel(), attempt, conf);
@@ -77,6 +78,11 @@ final class BinWriter implements Tables.Sink, AutoCloseable {
             boolean ok = Tables.STATUS_OK.equals(row[11]);
             if (!builtin) {
                 modules++;
+                String release = (String) row[9];
+                if (ok && release != null
+                        && (vermagic.size() < BinResult.VERMAGIC_KEPT || vermagic.containsKey(release))) {
+                    vermagic.merge(release, 1L, Long::sum);
+                }
             } else if (ok) {
                 builtins++;
             }
@@ -106,7 +112,7 @@ final class BinWriter implements Tables.Sink, AutoCloseable {
         }
         fs.delete(attemptDir, true);
         return new BinResult(index, kernel, modules, builtins, firmwareRows, firmware, errors, tables,
-                ModuleReader.xzDecoder());
+                ModuleReader.xzDecoder(), vermagic);
     }
 
     private void closeAll() throws IOException {

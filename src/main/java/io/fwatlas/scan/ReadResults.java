@@ -72,7 +72,7 @@ final class ReadResults implements Serializable {
 
     private static BinResult withoutFirmware(BinResult b) {
         return new BinResult(b.bin(), b.kernel(), b.modules(), b.builtins(), b.firmwareRows(), Set.of(),
-                b.errorsByKind(), b.tables(), b.xzDecoder());
+                b.errorsByKind(), b.tables(), b.xzDecoder(), b.vermagic());
     }
 
     private static BinResult sum(BinResult a, BinResult b) {
@@ -80,8 +80,10 @@ final class ReadResults implements Serializable {
         b.errorsByKind().forEach((k, n) -> errors.merge(k, n, Long::sum));
         Set<String> tables = new TreeSet<>(a.tables());
         tables.addAll(b.tables());
+        Map<String, Long> vermagic = new TreeMap<>(a.vermagic());
+        b.vermagic().forEach((k, n) -> vermagic.merge(k, n, Long::sum));
         return new BinResult(Math.min(a.bin(), b.bin()), a.kernel(), a.modules() + b.modules(),
                 a.builtins() + b.builtins(), a.firmwareRows() + b.firmwareRows(), Set.of(), errors, tables,
-                a.xzDecoder());
+                a.xzDecoder(), vermagic);
     }
 }

@@ -187,12 +187,16 @@ public final class ScanJob {
         long builtins = 0;
         long firmwareRows = 0;
         Map<String, Long> errors = new TreeMap<>();
+        Map<String, Map<String, Long>> vermagic = new TreeMap<>();
         for (BinResult b : bins) {
             modules += b.modules();
             builtins += b.builtins();
             firmwareRows += b.firmwareRows();
             b.errorsByKind().forEach((k, n) -> errors.merge(k, n, Long::sum));
+            Map<String, Long> v = vermagic.computeIfAbsent(b.kernel(), k -> new TreeMap<>());
+            b.vermagic().forEach((k, n) -> v.merge(k, n, Long::sum));
         }
+        long errorRows = errors.values().stream().mapToLong(Long::longValue).sum();
         java.util.Collections.sort(empty);
         int fwInputs = 0;
         long fwFiles = 0;
@@ -208,6 +212,7 @@ public final class ScanJob {
         }
         return new ScanSummary(kernels, modules, builtins, firmwareRows, results.distinctFirmware(), errors, releases,
                 new ScanSummary.Packages(packagesRead, packagesSkipped, List.copyOf(empty)), elapsedMillis, output,
-                List.copyOf(results.decoders()), new ScanSummary.Firmware(fwInputs, fwFiles, fwLinks, fwErrors));
+                List.copyOf(results.decoders()), new ScanSummary.Firmware(fwInputs, fwFiles, fwLinks, fwErrors),
+                ScanSummary.warnings(vermagic, modules, builtins, errorRows));
     }
 }

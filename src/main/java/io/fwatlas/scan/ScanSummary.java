@@ -16,17 +16,51 @@ import java.util.Map;
  * @param packages     package files read and skipped
  * @param xzDecoders   the xz decoders the executors used; empty when nothing was read
  * @param firmware     firmware packages and directories read
+ * @param warnings     what looks wrong with the inputs though the run succeeded, one line each
  */
 public record ScanSummary(int kernels, long modules, long builtins, long firmwareRows, long distinctFirmware,
                           Map<String, Long> errorsByKind, Releases releases, Packages packages, long elapsedMillis,
                           String output,
-                          List<String> xzDecoders, Firmware firmware) {
+                          List<String> xzDecoders, Firmware firmware, List<String> warnings) {
 
     public ScanSummary(int kernels, long modules, long builtins, long firmwareRows, long distinctFirmware,
                        Map<String, Long> errorsByKind, Releases releases, Packages packages, long elapsedMillis,
                        String output, List<String> xzDecoders) {
         this(kernels, modules, builtins, firmwareRows, distinctFirmware, errorsByKind, releases, packages,
-                elapsedMillis, output, xzDecoders, new Firmware(0, 0, 0, 0));
+                elapsedMillis, output, xzDecoders, new Firmware(0, 0, 0, 0), List.of());
+    }
+
+    /** A release name as kernels have them: a version first ({@code 6.1.0-18-amd64}, {@code 6.12.0}). */
+    private static final java.util.regex.Pattern RELEASE_NAME = java.util.regex.Pattern.compile("\\d+\\.\\d+.*");
+
+    /**
+     * What looks wrong though the run succeeded: a release whose name is no kernel release (a
+     * link such as {@code current}, a directory that happens to hold a {@code .ko}), one whose
+     * modules were built for another release, and a run in which most files failed.
+     *
+     * @param vermagic per release read, its module files read by the release their vermagic names
+     */
+    static List<String> warnings(Map<String, Map<String, Long>> vermagic, long modules, long builtins, long errors) {
+        List<String> out = new java.util.ArrayList<>();
+        vermagic.forEach((kernel, built) -> {
+            Map.Entry<String, Long> top = built.entrySet().stream().max(Map.Entry.comparingByValue()).orElse(null);
+            long read = built.values().stream().mapToLong(Long::longValue).sum();
+            String forWhat = top == null ? "" : "its modules were built for " + top.getKey() + " ("
+                    + top.getValue() + " of " + Plural.of(read, "module") + " read)";
+            if (!RELEASE_NAME.matcher(kernel).matches()) {
+                out.add("warning: release '" + kernel + "' does not look like a kernel release name (a link to a "
+                        + "release, or a directory that merely holds .ko files?)" + (forWhat.isEmpty() ? "" : "; " + forWhat)
+                        + "; name it with --kernel, or leave it out of the inputs");
+            } else if (top != null && !top.getKey().equals(kernel)) {
+                out.add("warning: release '" + kernel + "': " + forWhat);
+            }
+        });
+        if (errors > 0 && 2 * errors > modules + builtins) {
+            out.add("warning: most of what was read failed (" + Plural.of(errors, "error") + " in "
+                    + Plural.of(modules, "module file") + " and " + Plural.of(builtins, "built-in module")
+                    + "); are the inputs kernel module trees? See errors by kind");
+        }
+        return List.copyOf(out);
     }
 
     /** Firmware packages and directories read, and their rows in firmware_files. */
@@ -78,6 +112,7 @@ public record ScanSummary(int kernels, long modules, long builtins, long firmwar
             errorsByKind.forEach((k, n) -> b.append(' ').append(k).append('=').append(n));
             w.println(b);
         }
+        warnings.forEach(w::println);
         // as the executors reported it; the driver's own when nothing was read
         w.println("xz decoder: " + (xzDecoders.isEmpty() ? ModuleReader.xzDecoder() : String.join(", ", xzDecoders)));
         List<String> tables = new java.util.ArrayList<>(Tables.NAMES);

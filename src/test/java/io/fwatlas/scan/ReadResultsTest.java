@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class ReadResultsTest {
     private static BinResult bin(int index, String kernel, long modules, Set<String> firmware, Map<String, Long> errors,
                                  Set<String> tables) {
-        return new BinResult(index, kernel, modules, 1, firmware.size(), firmware, errors, tables, "liblzma 5.4.1");
+        return new BinResult(index, kernel, modules, 1, firmware.size(), firmware, errors, tables, "liblzma 5.4.1", Map.of());
     }
 
     private static TaskResult tree(BinResult b) {
