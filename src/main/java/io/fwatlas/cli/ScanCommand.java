@@ -3,6 +3,7 @@ package io.fwatlas.cli;
 import io.fwatlas.scan.Discovery;
 import io.fwatlas.scan.FirmwareDir;
 import io.fwatlas.scan.Plural;
+import io.fwatlas.scan.Progress;
 import io.fwatlas.scan.Release;
 import io.fwatlas.scan.ScanException;
 import io.fwatlas.scan.ScanJob;
@@ -74,6 +75,10 @@ public final class ScanCommand implements Callable<Integer> {
     @Option(names = "--lock-wait", paramLabel = "DURATION", defaultValue = "10m",
             description = "How long to wait while another run writes OUT (0, 30s, 10m, 2h). Default: ${DEFAULT-VALUE}.")
     String lockWait;
+
+    @Option(names = {"-q", "--quiet"},
+            description = "No progress and no step lines on stderr; the summary, warnings and errors still print.")
+    boolean quiet;
 
     @Option(names = "--firmware-dir", paramLabel = "DIR",
             description = "A firmware directory (like /lib/firmware) to record in OUT/firmware_files; repeatable. "
@@ -147,6 +152,7 @@ public final class ScanCommand implements Callable<Integer> {
             }
         }
         StoreErrors.checkOutput(output, TableStore.location(output), hadoop);
+        Progress.Settings progress = quiet ? null : Progress.Settings.of(err, Terminal.stderr(), hadoop);
         try (TableStore store = TableStore.open(output, hadoop, err, wait)) {
             open.set(store);
             try {
@@ -163,7 +169,8 @@ public final class ScanCommand implements Callable<Integer> {
                 }
                 try {
                     ScanSummary s = ScanJob.run(spark, hadoop, releases, found.packages(), dirs, store,
-                            new ScanJob.Options(maxSize, incremental, prune, digest, maxExpansion), start, err);
+                            new ScanJob.Options(maxSize, incremental, prune, digest, maxExpansion, progress),
+                            start, quiet ? new PrintWriter(java.io.Writer.nullWriter()) : err);
                     s.print(out);
                 } finally {
                     if (existing == null) {

@@ -71,6 +71,12 @@ final class ScanExecution implements AutoCloseable {
      * (packages, firmware directories, numbered after the bins), one partition each.
      */
     ReadResults read(List<Packing.Shard> shards, List<Work> other, int first, ReadModules reader, String what) {
+        return read(shards, other, first, reader, what, null);
+    }
+
+    /** As {@link #read(List, List, int, ReadModules, String)}, reporting to {@code progress} when not null. */
+    ReadResults read(List<Packing.Shard> shards, List<Work> other, int first, ReadModules reader, String what,
+                     Progress progress) {
         int bins = first;
         Map<Integer, Packing.Shard> byRelease = new HashMap<>();
         for (Packing.Shard s : shards) {
@@ -90,9 +96,28 @@ final class ScanExecution implements AutoCloseable {
             work = listed.flatMapToPair(new DealBins(byRelease)).union(work);
         }
         jsc.setJobDescription("fwatlas: read " + what);
-        // merged where the tasks ran: the driver gets a result per kernel, not per bin
-        return work.partitionBy(new OnePerPartition(first, total)).values().map(reader)
-                .treeAggregate(new ReadResults(), ReadResults::add, ReadResults::merge);
+        Progress.Listener listener = progress == null ? null : new Progress.Listener(progress);
+        java.util.concurrent.ScheduledExecutorService ticker = null;
+        if (listener != null) {
+            jsc.sc().addSparkListener(listener);
+            ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "fwatlas-progress");
+                t.setDaemon(true);
+                return t;
+            });
+            ticker.scheduleWithFixedDelay(progress::tick, 250, 250, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+        try {
+            // merged where the tasks ran: the driver gets a result per kernel, not per bin
+            return work.partitionBy(new OnePerPartition(first, total)).values().map(reader).setName(Progress.READ_RDD)
+                    .treeAggregate(new ReadResults(), ReadResults::add, ReadResults::merge);
+        } finally {
+            if (listener != null) {
+                ticker.shutdownNow();
+                jsc.sc().removeSparkListener(listener);
+                progress.finish();
+            }
+        }
     }
 
     @Override

@@ -44,9 +44,9 @@ public final class ScanJob {
      * @param digest      compute content digests for the manifests (and, when incremental, compare them)
      */
     public record Options(long maxModuleSize, boolean incremental, boolean prune, boolean digest,
-                          long maxPackageExpansion) {
+                          long maxPackageExpansion, Progress.Settings progress) {
         public Options(long maxModuleSize, boolean incremental, boolean prune, boolean digest) {
-            this(maxModuleSize, incremental, prune, digest, PackageReader.DEFAULT_MAX_EXPANDED);
+            this(maxModuleSize, incremental, prune, digest, PackageReader.DEFAULT_MAX_EXPANDED, null);
         }
 
         public static Options full(long maxModuleSize) {
@@ -135,7 +135,8 @@ public final class ScanJob {
                 log.flush();
                 dirsToRead.clear();
                 ReadResults got = exec.read(shards, other, first, reader,
-                        reading + " files and " + packagesToRead.size() + " packages");
+                        reading + " files and " + packagesToRead.size() + " packages",
+                        o.progress() == null ? null : progress(shards, trees, other, first, o.progress()));
                 // kernels that new packages brought may also hold rows of inputs this run skipped
                 Set<String> found = new HashSet<>();
                 got.tasks().forEach(t -> t.bins().forEach(b -> found.add(b.kernel())));
@@ -164,6 +165,28 @@ public final class ScanJob {
             store.abandon();
             throw e;
         }
+    }
+
+    /** The read stage's partitions, as {@link Progress} counts them: bins share their release's files. */
+    private static Progress progress(List<Packing.Shard> shards, List<ReleaseSummary> trees, List<Work> other,
+                                     int first, Progress.Settings settings) {
+        Map<Integer, ReleaseSummary> byIndex = new HashMap<>();
+        trees.forEach(t -> byIndex.put(t.index(), t));
+        List<Progress.Part> parts = new ArrayList<>();
+        for (Packing.Shard s : shards) {
+            ReleaseSummary r = byIndex.get(s.release());
+            for (int i = 0; i < s.count(); i++) {
+                while (parts.size() <= s.first() + i - first) {
+                    parts.add(null);
+                }
+                long files = r.records() / s.count() + (i < r.records() % s.count() ? 1 : 0);
+                parts.set(s.first() + i - first, Progress.Part.bin(r.kernel(), files));
+            }
+        }
+        for (Work w : other) {
+            parts.add(w instanceof PackageTask ? Progress.Part.packageFile() : Progress.Part.firmwareDir());
+        }
+        return new Progress(parts, settings, System::nanoTime);
     }
 
     /** Sums the tasks' counts. */

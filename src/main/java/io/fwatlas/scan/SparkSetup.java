@@ -57,7 +57,8 @@ public final class SparkSetup {
         }
         conf.setIfMissing("spark.master", "local[*]");
         conf.setIfMissing("spark.app.name", "fwatlas-scan");
-        conf.setIfMissing("spark.ui.showConsoleProgress", "true");
+        // fwatlas prints its own progress (Progress); Spark's bar writes carriage returns even to files
+        conf.setIfMissing("spark.ui.showConsoleProgress", "false");
         conf.setIfMissing("spark.sql.sources.partitionOverwriteMode", "dynamic");
         if (conf.get("spark.master").startsWith("local")) {
             // Nothing to watch in a local run; the UI costs startup time and a port.

@@ -28,7 +28,7 @@ class SparkSetupTest {
         assertEquals("3", c.get("spark.sql.shuffle.partitions"));
         assertEquals("local[1]", c.get("spark.master"));
         assertEquals("false", c.get("spark.ui.enabled"));
-        assertEquals("true", c.get("spark.ui.showConsoleProgress"));
+        assertEquals("false", c.get("spark.ui.showConsoleProgress"), "fwatlas prints its own progress");
         assertEquals("dynamic", c.get("spark.sql.sources.partitionOverwriteMode"));
         assertEquals("v1", SparkSetup.hadoopConf(c).get("fs.example.key"));
 
