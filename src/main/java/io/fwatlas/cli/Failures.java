@@ -57,12 +57,30 @@ final class Failures {
             message = unknown(u.getUnmatched(), u.getSuggestions());
         } else if (!unmatched.isEmpty()) {
             message = unknown(unmatched, List.of());
+        } else if (optionTakenAsPositional(cl) != null) {
+            message = unknown(List.of(optionTakenAsPositional(cl)), List.of());
         } else {
             message = lowerFirst(e.getMessage());
         }
         err.println(name(cl) + ": " + message + "; see '" + name(cl) + " --help'");
         err.flush();
         return USAGE;
+    }
+
+    /** One word shaped like an option, no SQL: what a command that lets such words through (query sql) refuses. */
+    static final java.util.regex.Pattern OPTION_WORD = java.util.regex.Pattern.compile("-[-\\w=.]*");
+
+    /** A value of a command that takes unknown options as positional values, when it can only be an option. */
+    private static String optionTakenAsPositional(CommandLine cl) {
+        if (!cl.isUnmatchedOptionsArePositionalParams()) {
+            return null;
+        }
+        for (CommandLine.Model.PositionalParamSpec p : cl.getCommandSpec().positionalParameters()) {
+            if (p.getValue() instanceof String v && OPTION_WORD.matcher(v).matches()) {
+                return v;
+            }
+        }
+        return null;
     }
 
     private static String unknown(List<String> unmatched, List<String> suggestions) {

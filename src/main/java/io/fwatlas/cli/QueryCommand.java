@@ -382,8 +382,6 @@ public final class QueryCommand implements Callable<Integer> {
         @Parameters(paramLabel = "SELECT")
         String sql;
 
-        private static final java.util.regex.Pattern OPTION_LIKE = java.util.regex.Pattern.compile("-[-\\w=.]*");
-
         @Override
         public Integer call() {
             Integer refused = parent.noFlavour(spec, "sql selects what it wants: filter on the kernel column");
@@ -391,7 +389,7 @@ public final class QueryCommand implements Callable<Integer> {
                 return refused;
             }
             // SQL that starts with a -- comment is SQL, not an option (Main lets such arguments through)
-            if (OPTION_LIKE.matcher(sql).matches()) {
+            if (Failures.OPTION_WORD.matcher(sql).matches()) {
                 throw new CommandLine.UnmatchedArgumentException(spec.commandLine(), List.of(sql));
             }
             return parent.run(spec, t -> {
