@@ -162,7 +162,7 @@ public final class QueryCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return parent.run(spec, t -> Queries.kernels(t.firmware(), t.modules(), parent.flavour),
+            return parent.run(spec, t -> Queries.kernels(t.firmware(), t.modules(), t.kernelNames(), parent.flavour),
                     "the table holds no kernels");
         }
     }

@@ -112,7 +112,7 @@ public final class ReportCommand implements Callable<Integer> {
     }
 
     private Page read(AtlasTables t, DeviceList devices) {
-        List<Row> kernels = Queries.kernels(t.firmware(), t.modules(), null).collectAsList();
+        List<Row> kernels = Queries.kernels(t.firmware(), t.modules(), t.kernelNames(), null).collectAsList();
         if (kernels.isEmpty()) {
             throw QueryException.noMatch("the table holds no kernels");
         }

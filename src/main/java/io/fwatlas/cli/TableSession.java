@@ -28,11 +28,30 @@ final class TableSession implements AutoCloseable {
             return new TableSession(existing, false);
         }
         SparkConf conf = SparkSetup.conf(master, confDir);
-        AtlasTables.check(table, SparkSetup.hadoopConf(conf));
+        org.apache.hadoop.conf.Configuration hadoop = SparkSetup.hadoopConf(conf);
+        org.apache.hadoop.fs.Path location = AtlasTables.check(table, hadoop);
         SparkSetup.checkMaster(conf.get("spark.master"), master != null, true);
         conf.set("spark.ui.showConsoleProgress", "false"); // stderr stays for messages
+        if (conf.get("spark.master").startsWith("local") && small(location, hadoop)) {
+            // Measured (docs/BENCHMARKS.md): compiling the generated code of a query costs a fresh JVM
+            // 0.7 s, more than evaluating a small table's rows interpreted takes (query kernels on the
+            // samples 3.4 -> 2.7 s); on a 12 MiB table interpreted is slower for heavy queries.
+            conf.setIfMissing("spark.sql.codegen.wholeStage", "false");
+            conf.setIfMissing("spark.sql.codegen.factoryMode", "NO_CODEGEN");
+        }
         conf.set("spark.app.name", app);
         return new TableSession(SparkSession.builder().config(conf).getOrCreate(), true);
+    }
+
+    /** Tables up to this size are queried without generated code. */
+    static final long SMALL_TABLE = 4L << 20;
+
+    static boolean small(org.apache.hadoop.fs.Path location, org.apache.hadoop.conf.Configuration conf) {
+        try {
+            return location.getFileSystem(conf).getContentSummary(location).getLength() <= SMALL_TABLE;
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     @Override

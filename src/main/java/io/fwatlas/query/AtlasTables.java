@@ -129,6 +129,34 @@ public record AtlasTables(SparkSession spark, Path location, Dataset<Row> firmwa
         return location;
     }
 
+    /**
+     * The kernels of the firmware and modules tables, from their partition directories: what
+     * {@link Queries#kernels(Dataset, Dataset)} computes, without a Spark job.
+     */
+    public List<String> kernelNames() {
+        FileSystem fs = fileSystem(spark, location);
+        java.util.TreeSet<String> found = new java.util.TreeSet<>();
+        String prefix = Tables.PARTITION_COLUMN + "=";
+        for (String t : List.of(Tables.FIRMWARE, Tables.MODULES)) {
+            try {
+                Path dir = new Path(location, t);
+                if (!fs.exists(dir)) {
+                    continue;
+                }
+                for (org.apache.hadoop.fs.FileStatus s : fs.listStatus(dir)) {
+                    String name = s.getPath().getName();
+                    if (s.isDirectory() && name.startsWith(prefix)) {
+                        found.add(org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils.unescapePathName(
+                                name.substring(prefix.length())));
+                    }
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot list " + location + "/" + t + ": " + e.getMessage(), e);
+            }
+        }
+        return List.copyOf(found);
+    }
+
     /** The {@code resolved} table written by {@code fwatlas resolve}, or null when there is none. */
     public Dataset<Row> resolved() {
         FileSystem fs = fileSystem(spark, location);

@@ -113,7 +113,12 @@ public final class Queries {
      * in release order within each flavour.
      */
     public static Dataset<Row> kernels(Dataset<Row> firmware, Dataset<Row> modules, String flavour) {
-        Dataset<Row> order = releaseOrder(firmware, modules, flavour);
+        return kernels(firmware, modules, kernels(firmware, modules), flavour);
+    }
+
+    /** As {@link #kernels(Dataset, Dataset, String)}, with the tables' kernels known ({@link AtlasTables#kernelNames}). */
+    public static Dataset<Row> kernels(Dataset<Row> firmware, Dataset<Row> modules, List<String> all, String flavour) {
+        Dataset<Row> order = releaseOrder(firmware.sparkSession(), all, flavour);
         // a malformed modules.builtin.modinfo string is an error row of no module: counted in errors only
         Dataset<Row> m = modules.groupBy("kernel").agg(count(col("module")).as("modules"),
                 sum(when(col("status").equalTo("error"), 1L).otherwise(0L)).as("errors"));
@@ -122,7 +127,9 @@ public final class Queries {
                 count(lit(1)).as("firmware_rows"),
                 countDistinct(col("firmware")).as("distinct_firmware"),
                 sum(when(col("builtin"), 1L).otherwise(0L)).as("builtin_firmware_rows"));
-        return order.join(m, new String[] {"kernel"}, "left").join(f, new String[] {"kernel"}, "left").orderBy("seq").select(
+        // one row per kernel: sorted in one partition, without the sampling job of a range partitioning
+        return order.join(m, new String[] {"kernel"}, "left").join(f, new String[] {"kernel"}, "left")
+                .coalesce(1).orderBy("seq").select(
                 col("kernel"), col("flavour"), coalesce(col("modules"), lit(0L)).as("modules"),
                 coalesce(col("modules_with_firmware"), lit(0L)).as("modules_with_firmware"),
                 coalesce(col("firmware_rows"), lit(0L)).as("firmware_rows"),

@@ -201,6 +201,16 @@ class QueryCommandTest {
         assertTrue(lines.contains("module\tgained\tiwlwifi\tiwlwifi-so-a0-gf-a0-89.ucode"), r.out());
     }
 
+    /** The kernels read from the partition directories are the ones Spark finds in the rows. */
+    @Test
+    void kernelNamesFromTheDirectoriesAreTheKernelsOfTheRows() {
+        AtlasTables t = AtlasTables.open(spark, table);
+        List<String> fromRows = new ArrayList<>(Queries.kernels(t.firmware(), t.modules()));
+        fromRows.sort(null);
+        assertEquals(fromRows, t.kernelNames());
+        assertEquals(5, fromRows.size());
+    }
+
     /** Every jobs/queries/*.sql runs in Spark; kernels.sql agrees with the built-in query. */
     @Test
     void sqlFilesRunInSpark() throws IOException {
