@@ -82,11 +82,22 @@ public final class ReportCommand implements Callable<Integer> {
             List<Row> missing = page.missing();
             List<Row> support = page.support();
             String html = Report.html("fwatlas report: " + page.location(), kernels, changed, missing, page.sources(),
-                    support);
-            // write next to the target and rename, so a reader never sees half a page
-            Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-            Files.writeString(tmp, html, StandardCharsets.UTF_8);
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    support, page.resolution());
+            // write next to the target and rename, so a reader never sees half a page; created as any file
+            // is (the umask decides, 0644 as a rule: createTempFile's 0600 kept the page from others)
+            Path tmp = target.resolveSibling("." + target.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
+            try {
+                Files.writeString(tmp, html, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE_NEW);
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+            if (page.resolution() != null && !page.resolution().stale().isEmpty()) {
+                List<String> stale = page.resolution().stale();
+                err.println("fwatlas report: the resolved table is older than " + Plural.of(stale.size(), "kernel")
+                        + " of the table (" + String.join(", ", stale.subList(0, Math.min(5, stale.size())))
+                        + (stale.size() > 5 ? ", ..." : "") + "); run fwatlas resolve again");
+            }
             out.println("fwatlas report: " + Plural.of(kernels.size(), "kernel") + ", "
                     + Plural.of(changed.size(), "change")
                     + (missing == null ? ", no resolved table"
@@ -108,7 +119,7 @@ public final class ReportCommand implements Callable<Integer> {
 
     /** What the page shows, read from one state of the tables. */
     record Page(String location, List<Row> kernels, List<Row> changed, List<Row> missing, List<Row> sources,
-                List<Row> support) {
+                List<Row> support, Report.Resolution resolution) {
     }
 
     private Page read(AtlasTables t, DeviceList devices) {
@@ -130,6 +141,8 @@ public final class ReportCommand implements Callable<Integer> {
         }
         List<Row> support = devices == null ? null
                 : Devices.summary(t, devices, List.of(), null).collectAsList();
-        return new Page(t.location().toString(), kernels, changed, missing, sources, support);
+        Report.Resolution resolution = resolved == null ? null
+                : new Report.Resolution(t.resolvedInfo(), t.staleForResolved());
+        return new Page(t.location().toString(), kernels, changed, missing, sources, support, resolution);
     }
 }

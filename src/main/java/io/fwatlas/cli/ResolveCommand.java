@@ -4,6 +4,7 @@ import io.fwatlas.query.AtlasTables;
 import io.fwatlas.query.FirmwareResolver;
 import io.fwatlas.query.QueryException;
 import io.fwatlas.query.Resolve;
+import io.fwatlas.query.ResolvedInfo;
 import io.fwatlas.query.ResultWriter;
 import io.fwatlas.scan.Plural;
 import io.fwatlas.scan.SparkSetup;
@@ -103,7 +104,17 @@ public final class ResolveCommand implements Callable<Integer> {
             }
             Dataset<Row> resolved = (files == null ? Resolve.resolve(tables.firmware(), dirs)
                     : Resolve.resolveInPackages(tables.firmware(), files)).cache();
-            Resolve.write(resolved, store);
+            List<String> sources = new ArrayList<>();
+            if (files == null) {
+                dirs.forEach(d -> sources.add(d.toString()));
+            } else {
+                for (Row r : files.select("package", "version").distinct().orderBy("package", "version")
+                        .collectAsList()) {
+                    sources.add(r.getString(0) + "_" + r.getString(1));
+                }
+            }
+            Resolve.write(resolved, store, new ResolvedInfo(java.time.Instant.now(),
+                    files == null ? ResolvedInfo.DIRECTORIES : ResolvedInfo.PACKAGES, sources));
             Map<String, Long> byStatus = new TreeMap<>();
             for (Row r : resolved.groupBy("status").count().collectAsList()) {
                 byStatus.put(r.getString(0), r.getLong(1));

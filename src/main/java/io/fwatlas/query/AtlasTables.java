@@ -134,27 +134,59 @@ public record AtlasTables(SparkSession spark, Path location, Dataset<Row> firmwa
      * {@link Queries#kernels(Dataset, Dataset)} computes, without a Spark job.
      */
     public List<String> kernelNames() {
+        java.util.TreeSet<String> found = new java.util.TreeSet<>(partitionTimes(Tables.FIRMWARE).keySet());
+        found.addAll(partitionTimes(Tables.MODULES).keySet());
+        return List.copyOf(found);
+    }
+
+    /** Per kernel partition of {@code table}, its directory's modification time (when its run wrote it). */
+    public java.util.Map<String, Long> partitionTimes(String table) {
         FileSystem fs = fileSystem(spark, location);
-        java.util.TreeSet<String> found = new java.util.TreeSet<>();
+        java.util.Map<String, Long> found = new java.util.TreeMap<>();
         String prefix = Tables.PARTITION_COLUMN + "=";
-        for (String t : List.of(Tables.FIRMWARE, Tables.MODULES)) {
-            try {
-                Path dir = new Path(location, t);
-                if (!fs.exists(dir)) {
-                    continue;
+        try {
+            Path dir = new Path(location, table);
+            if (!fs.exists(dir)) {
+                return found;
+            }
+            for (org.apache.hadoop.fs.FileStatus s : fs.listStatus(dir)) {
+                String name = s.getPath().getName();
+                if (s.isDirectory() && name.startsWith(prefix)) {
+                    found.put(org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils.unescapePathName(
+                            name.substring(prefix.length())), s.getModificationTime());
                 }
-                for (org.apache.hadoop.fs.FileStatus s : fs.listStatus(dir)) {
-                    String name = s.getPath().getName();
-                    if (s.isDirectory() && name.startsWith(prefix)) {
-                        found.add(org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils.unescapePathName(
-                                name.substring(prefix.length())));
-                    }
-                }
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException("cannot list " + location + "/" + t + ": " + e.getMessage(), e);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot list " + location + "/" + table + ": " + e.getMessage(), e);
+        }
+        return found;
+    }
+
+    /** What {@code resolved} was resolved against and when; null without one, or for one resolved before that was recorded. */
+    public ResolvedInfo resolvedInfo() {
+        return ResolvedInfo.read(fileSystem(spark, location), new Path(location, RESOLVED_TABLE));
+    }
+
+    /**
+     * The kernels {@code resolved} does not describe as they are: absent from it, or written after
+     * it was resolved (by their modules partition). Empty when there is no resolved table.
+     */
+    public List<String> staleForResolved() {
+        java.util.Set<String> resolvedKernels = partitionTimes(RESOLVED_TABLE).keySet();
+        if (resolvedKernels.isEmpty() && resolved() == null) {
+            return List.of();
+        }
+        ResolvedInfo info = resolvedInfo();
+        java.util.Map<String, Long> written = partitionTimes(Tables.MODULES);
+        List<String> stale = new java.util.ArrayList<>();
+        for (String k : kernelNames()) {
+            Long at = written.get(k);
+            if (!resolvedKernels.contains(k) || info != null && at != null && at > info.at().toEpochMilli()) {
+                stale.add(k);
             }
         }
-        return List.copyOf(found);
+        stale.sort(KernelRelease::compare);
+        return stale;
     }
 
     /** The {@code resolved} table written by {@code fwatlas resolve}, or null when there is none. */

@@ -148,9 +148,19 @@ public final class Resolve {
      * it does a scan's partitions (readers see the old table or the new one).
      */
     public static void write(Dataset<Row> resolved, TableStore store) throws IOException {
+        write(resolved, store, null);
+    }
+
+    /** As {@link #write(Dataset, TableStore)}, with {@code info} (what it was resolved against) beside the rows. */
+    public static void write(Dataset<Row> resolved, TableStore store, ResolvedInfo info) throws IOException {
         try {
+            String dir = store.staging(AtlasTables.RESOLVED_TABLE).toString();
             resolved.repartition(col("kernel")).sortWithinPartitions("kernel", "module", "firmware")
-                    .write().partitionBy("kernel").parquet(store.staging(AtlasTables.RESOLVED_TABLE).toString());
+                    .write().partitionBy("kernel").parquet(dir);
+            if (info != null) {
+                info.write(new org.apache.hadoop.fs.Path(dir),
+                        resolved.sparkSession().sparkContext().hadoopConfiguration());
+            }
             store.commitTable(AtlasTables.RESOLVED_TABLE);
         } catch (IOException | RuntimeException e) {
             store.abandon();

@@ -115,6 +115,20 @@ class ReportCommandTest {
         assertFalse(Pattern.compile("<(script|link|img)[^>]+(src|href)=", Pattern.CASE_INSENSITIVE).matcher(page)
                 .find(), "nothing is loaded from elsewhere");
         assertFalse(page.contains("</script><b>x"), "a firmware name cannot end the data script");
+        // created as any file here is: the umask decides, not a temporary file's 0600
+        Path probe = Files.createFile(tmp.resolve("probe-" + System.nanoTime()));
+        assertEquals(Files.getPosixFilePermissions(probe), Files.getPosixFilePermissions(html));
+        // the tables are in the page itself, not drawn by its scripts: they are there with every script taken out
+        // (headless Chromium cannot dump a page whose scripts are off)
+        String plain = Pattern.compile("<script[^>]*>.*?</script>", Pattern.DOTALL).matcher(page).replaceAll("");
+        assertTrue(plain.contains("<tr><td>6.1.0-10-cloud-amd64</td><td>cloud-amd64</td><td class=\"n\">4</td>"), plain);
+        for (String k : KERNELS) {
+            assertTrue(plain.contains("<td>" + k + "</td><td class=\"n\">1</td>"), "missing count of " + k);
+        }
+        assertTrue(plain.contains("<td>" + KERNELS.get(3) + "</td><td class=\"n\">1</td><td>pkg-a_1 (3), "
+                + "pkg-b_2 (1)</td>"), plain);
+        assertTrue(page.contains("<p class=\"resolved\">The resolved table does not say what it was resolved against (it predates that record).</p>"), page);
+        assertFalse(page.contains("class=\"stale\""), "every kernel is resolved");
 
         String chromium = chromium();
         Assumptions.assumeTrue(chromium != null, "no chromium installed");
@@ -126,6 +140,16 @@ class ReportCommandTest {
         assertTrue(body.group(1).contains("data-fwatlas-errors=\"\""), body.group(1));
         // 4 kernels, one point each in each of the two charts
         assertTrue(body.group(1).contains("data-fwatlas-points=\"8\""), body.group(1));
+        // along the versions: the cloud kernel sits above its amd64 twin, after 6.1.0-9, before 6.12.1
+        Matcher xs = Pattern.compile("data-fwatlas-x=\"([^\"]*)\"").matcher(body.group(1));
+        assertTrue(xs.find(), body.group(1));
+        com.fasterxml.jackson.databind.JsonNode x = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(xs.group(1).replace("&quot;", "\""));
+        assertEquals(x.get("6.1.0-10-amd64").asDouble(), x.get("6.1.0-10-cloud-amd64").asDouble(), 0.0, x.toString());
+        assertTrue(x.get("6.1.0-9-amd64").asDouble() < x.get("6.1.0-10-amd64").asDouble(), x.toString());
+        assertTrue(x.get("6.1.0-10-amd64").asDouble() < x.get("6.12.1-amd64").asDouble(), x.toString());
+
+
         for (String k : KERNELS) {
             assertTrue(dom.contains("<td>" + k + "</td><td class=\"n\">1</td>"), "missing count of " + k);
         }
@@ -177,6 +201,52 @@ class ReportCommandTest {
                 tmp.resolve("none.txt").toString());
         assertEquals("2", bad[0]);
         assertEquals("fwatlas report: --devices " + tmp.resolve("none.txt") + ": no such file\n", bad[2]);
+    }
+
+    /**
+     * A resolved table older than some kernels is marked, with what it was resolved against: a
+     * kernel it lacks, and (by its partition's time) kernels scanned again after it.
+     */
+    @Test
+    void aResolvedTableOlderThanTheKernelsIsMarkedWithItsSources() throws Exception {
+        Path copy = tmp.resolve("stale-atlas");
+        try (var walk = Files.walk(table)) {
+            for (Path p : walk.toList()) {
+                Files.copy(p, copy.resolve(table.relativize(p).toString()));
+            }
+        }
+        deleteTree(copy.resolve("resolved").resolve("kernel=6.12.1-amd64"));
+        java.time.Instant later = java.time.Instant.now().plusSeconds(3600);
+        Files.writeString(copy.resolve("resolved").resolve(io.fwatlas.query.ResolvedInfo.FILE), "{\"resolved_at\":\""
+                + later + "\",\"against\":\"directories\",\"sources\":[\"/lib/firmware\",\"/opt/fw\"]}");
+        Path html = tmp.resolve("stale.html");
+        String[] r = run("report", "--table", copy.toString(), "--out", html.toString());
+        assertEquals("0", r[0], r[2]);
+        assertEquals("fwatlas report: the resolved table is older than 1 kernel of the table (6.12.1-amd64); run "
+                + "fwatlas resolve again\n", r[2]);
+        String page = Files.readString(html);
+        assertTrue(page.contains("<p class=\"stale\" id=\"stale\"><b>Out of date:</b> the resolved table is older "
+                + "than 1 kernel of this table (6.12.1-amd64)"), page);
+        assertTrue(page.contains("<p class=\"resolved\">Resolved " + later.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                + " against the firmware directories /lib/firmware, /opt/fw.</p>"), page);
+
+        // resolved before every kernel's partition was written: all four are newer
+        Files.writeString(copy.resolve("resolved").resolve(io.fwatlas.query.ResolvedInfo.FILE),
+                "{\"resolved_at\":\"2000-01-01T00:00:00Z\",\"against\":\"packages\",\"sources\":[\"firmware-misc-nonfree_1\"]}");
+        r = run("report", "--table", copy.toString(), "--out", html.toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[2].startsWith("fwatlas report: the resolved table is older than 4 kernels of the table ("
+                + "6.1.0-9-amd64, 6.1.0-10-amd64, 6.12.1-amd64, 6.1.0-10-cloud-amd64)"), r[2]);
+        assertTrue(Files.readString(html).contains("against the firmware packages and directories scanned into the "
+                + "table: firmware-misc-nonfree_1.</p>"));
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     static int count(String s, String part) {

@@ -112,6 +112,13 @@ class ResolveCommandTest {
                 K1 + " iwl-gone.ucode missing []"), got);
         assertFalse(Files.exists(table.resolve("_lock")));
         assertFalse(Files.exists(table.resolve("_staging")));
+        // what it was resolved against, for the report
+        com.fasterxml.jackson.databind.JsonNode info = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                table.resolve("resolved").resolve(io.fwatlas.query.ResolvedInfo.FILE).toFile());
+        assertEquals("directories", info.path("against").asText());
+        assertEquals("[\"" + fw.toAbsolutePath() + "\"]", info.path("sources").toString());
+        assertTrue(java.time.Duration.between(java.time.Instant.parse(info.path("resolved_at").asText()),
+                java.time.Instant.now()).toMinutes() < 10, info.toString());
         Run sql = run("query", "--table", table.toString(), "sql",
                 "SELECT status, count(*) AS n FROM resolved GROUP BY status ORDER BY status");
         assertEquals(0, sql.code(), sql.err());
