@@ -102,6 +102,23 @@ class QueriesTest {
                 rows(Queries.kernels(firmware, modules, "cloud-amd64")));
     }
 
+    /** Debian's i386 flavours start with a digit: each is a series of its own, and --flavour picks it. */
+    @Test
+    void i386FlavoursAreSeriesOfTheirOwn() {
+        List<String> i386 = List.of("6.1.0-50-686", "6.1.0-50-686-pae", "6.1.0-50-rt-686-pae", "6.1.0-51-686-pae");
+        List<Row> mods = new ArrayList<>();
+        for (String k : i386) {
+            mods.add(mod(k, "e1000e", "ok"));
+        }
+        Dataset<Row> m = spark.createDataFrame(mods, AtlasTables.MODULES);
+        Dataset<Row> f = spark.createDataFrame(List.of(), AtlasTables.FIRMWARE);
+        assertEquals(List.of("6.1.0-50-686-pae | 686-pae | 1 | 0 | 0 | 0 | 0 | 0",
+                "6.1.0-51-686-pae | 686-pae | 1 | 0 | 0 | 0 | 0 | 0"), rows(Queries.kernels(f, m, "686-pae")));
+        assertEquals(List.of("6.1.0-50-686 | 686 | 1 | 0 | 0 | 0 | 0 | 0"), rows(Queries.kernels(f, m, "686")));
+        QueryException e = assertThrows(QueryException.class, () -> Queries.kernels(f, m, "pae"));
+        assertEquals("no kernel of flavour 'pae'; flavours: 686, 686-pae, rt-686-pae", e.getMessage());
+    }
+
     @Test
     void unknownFlavourOrKernelIsRefused() {
         QueryException e = assertThrows(QueryException.class, () -> Queries.kernels(firmware, modules, "rt-amd64"));
