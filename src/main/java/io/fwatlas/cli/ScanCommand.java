@@ -163,7 +163,8 @@ public final class ScanCommand implements Callable<Integer> {
                 out.flush();
                 SparkSession spark = existing;
                 if (spark == null) {
-                    spark = SparkSession.builder().config(conf).getOrCreate();
+                    // classic Spark's builder itself, without SparkSession.builder()'s lookup (TableSession)
+                    spark = org.apache.spark.sql.classic.SparkSession.builder().config(conf).getOrCreate();
                 } else if (master != null) {
                     err.println("fwatlas scan: a Spark session is already running; --master " + master + " ignored");
                 }

@@ -40,7 +40,9 @@ final class TableSession implements AutoCloseable {
             conf.setIfMissing("spark.sql.codegen.factoryMode", "NO_CODEGEN");
         }
         conf.set("spark.app.name", app);
-        return new TableSession(SparkSession.builder().config(conf).getOrCreate(), true);
+        // the classic builder itself: SparkSession.builder() first looks the implementation up by reflection
+        // (0.2-0.26 s of every start, docs/BENCHMARKS.md); fwatlas runs classic Spark only
+        return new TableSession(org.apache.spark.sql.classic.SparkSession.builder().config(conf).getOrCreate(), true);
     }
 
     /** Tables up to this size are queried without generated code. */
