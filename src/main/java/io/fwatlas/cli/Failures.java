@@ -52,13 +52,14 @@ final class Failures {
         CommandLine cl = e.getCommandLine();
         PrintWriter err = cl.getErr();
         List<String> unmatched = cl.getUnmatchedArguments();
+        String positional = optionTakenAsPositional(cl);
         String message;
         if (e instanceof CommandLine.UnmatchedArgumentException u) {
             message = unknown(u.getUnmatched(), u.getSuggestions());
         } else if (!unmatched.isEmpty()) {
             message = unknown(unmatched, List.of());
-        } else if (optionTakenAsPositional(cl) != null) {
-            message = unknown(List.of(optionTakenAsPositional(cl)), List.of());
+        } else if (positional != null) {
+            message = unknown(List.of(positional), List.of());
         } else {
             message = lowerFirst(e.getMessage());
         }

@@ -128,8 +128,7 @@ public final class ResolveCommand implements Callable<Integer> {
             ResultWriter.Format format = System.console() != null ? ResultWriter.Format.TABLE
                     : ResultWriter.Format.TSV;
             if (files != null) {
-                long providers = files.select("package", "version").distinct().count();
-                out.println("against the " + providers + " firmware packages and directories of "
+                out.println("against the " + sources.size() + " firmware packages and directories of "
                         + tables.location() + "/firmware_files");
                 Dataset<Row> perKernel = Resolve.missingPerKernel(resolved);
                 out.println("firmware names missing from every package, per kernel:");

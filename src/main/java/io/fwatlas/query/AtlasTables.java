@@ -141,25 +141,11 @@ public record AtlasTables(SparkSession spark, Path location, Dataset<Row> firmwa
 
     /** Per kernel partition of {@code table}, its directory's modification time (when its run wrote it). */
     public java.util.Map<String, Long> partitionTimes(String table) {
-        FileSystem fs = fileSystem(spark, location);
-        java.util.Map<String, Long> found = new java.util.TreeMap<>();
-        String prefix = Tables.PARTITION_COLUMN + "=";
         try {
-            Path dir = new Path(location, table);
-            if (!fs.exists(dir)) {
-                return found;
-            }
-            for (org.apache.hadoop.fs.FileStatus s : fs.listStatus(dir)) {
-                String name = s.getPath().getName();
-                if (s.isDirectory() && name.startsWith(prefix)) {
-                    found.put(org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils.unescapePathName(
-                            name.substring(prefix.length())), s.getModificationTime());
-                }
-            }
+            return TableLayout.partitionTimes(fileSystem(spark, location), new Path(location, table));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot list " + location + "/" + table + ": " + e.getMessage(), e);
         }
-        return found;
     }
 
     /** What {@code resolved} was resolved against and when; null without one, or for one resolved before that was recorded. */
@@ -178,8 +164,10 @@ public record AtlasTables(SparkSession spark, Path location, Dataset<Row> firmwa
         }
         ResolvedInfo info = resolvedInfo();
         java.util.Map<String, Long> written = partitionTimes(Tables.MODULES);
+        java.util.TreeSet<String> kernels = new java.util.TreeSet<>(written.keySet());
+        kernels.addAll(partitionTimes(Tables.FIRMWARE).keySet());
         List<String> stale = new java.util.ArrayList<>();
-        for (String k : kernelNames()) {
+        for (String k : kernels) {
             Long at = written.get(k);
             if (!resolvedKernels.contains(k) || info != null && at != null && at > info.at().toEpochMilli()) {
                 stale.add(k);

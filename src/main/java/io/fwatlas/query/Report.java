@@ -122,6 +122,7 @@ public final class Report {
                     r.<Long>getAs("modules_with_firmware"), r.<Long>getAs("distinct_firmware"),
                     r.<Long>getAs("errors")));
         }
+        Matrix matrix = devices == null ? null : deviceMatrix(kernels, devices);
         String missingHtml;
         if (missing == null) {
             missingHtml = "<p>No resolved table: run fwatlas resolve first.</p>";
@@ -140,9 +141,8 @@ public final class Report {
                 "CHANGES", table(List.of("flavour", "from", "to", "firmware added", "firmware removed"), changeRows),
                 "MISSING", missingHtml,
                 "PACKAGES", packagesHtml(kernels, missing, sources),
-                "DEVICES", devices == null ? "" : deviceMatrix(kernels, devices),
-                "DEVICE_CELLS", String.valueOf(devices == null ? 0 : devices.stream().map(r -> r.getAs("modalias"))
-                        .distinct().count() * kernels.stream().map(r -> r.getAs("flavour")).distinct().count()),
+                "DEVICES", matrix == null ? "" : matrix.html(),
+                "DEVICE_CELLS", String.valueOf(matrix == null ? 0 : matrix.cells()),
                 "KERNELS", table(List.of("kernel", "flavour", "modules", "modules with firmware", "distinct firmware",
                         "errors"), kernelRows)));
     }
@@ -179,7 +179,7 @@ public final class Report {
         StringBuilder b = new StringBuilder();
         if (!r.stale().isEmpty()) {
             b.append("<p class=\"stale\" id=\"stale\"><b>Out of date:</b> the resolved table is older than ")
-                    .append(r.stale().size() == 1 ? "1 kernel" : r.stale().size() + " kernels")
+                    .append(io.fwatlas.scan.Plural.of(r.stale().size(), "kernel"))
                     .append(" of this table (").append(escape(String.join(", ", r.stale().subList(0,
                             Math.min(10, r.stale().size())))))
                     .append(r.stale().size() > 10 ? ", \u2026" : "")
@@ -244,7 +244,7 @@ public final class Report {
      * summary's order); a cell names the first (and last) supporting kernel, the modules and the
      * firmware they ask for, or is a dash.
      */
-    private static String deviceMatrix(List<Row> kernels, List<Row> summary) {
+    private static Matrix deviceMatrix(List<Row> kernels, List<Row> summary) {
         java.util.Set<String> flavours = new java.util.LinkedHashSet<>();
         for (Row r : kernels) {
             flavours.add(r.<String>getAs("flavour"));
@@ -288,7 +288,11 @@ public final class Report {
             }
             b.append("</tr>");
         }
-        return b.append("</tbody></table>\n</section>").toString();
+        return new Matrix(b.append("</tbody></table>\n</section>").toString(), (long) cells.size() * flavours.size());
+    }
+
+    /** The device section, and how many (device, flavour) cells it has. */
+    private record Matrix(String html, long cells) {
     }
 
     private static List<String> strings(List<Object> values) {

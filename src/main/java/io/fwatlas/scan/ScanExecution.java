@@ -68,13 +68,9 @@ final class ScanExecution implements AutoCloseable {
 
     /**
      * Stage 2: reads the bins of {@code shards} (from the listing) and the tasks {@code other}
-     * (packages, firmware directories, numbered after the bins), one partition each.
+     * (packages, firmware directories, numbered after the bins), one partition each; reports to
+     * {@code progress} when not null.
      */
-    ReadResults read(List<Packing.Shard> shards, List<Work> other, int first, ReadModules reader, String what) {
-        return read(shards, other, first, reader, what, null);
-    }
-
-    /** As {@link #read(List, List, int, ReadModules, String)}, reporting to {@code progress} when not null. */
     ReadResults read(List<Packing.Shard> shards, List<Work> other, int first, ReadModules reader, String what,
                      Progress progress) {
         int bins = first;

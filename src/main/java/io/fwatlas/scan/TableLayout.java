@@ -10,7 +10,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -244,13 +246,27 @@ public final class TableLayout {
     /** Kernels that have a partition in some table. */
     Set<String> partitionKernels() throws IOException {
         Set<String> found = new TreeSet<>();
-        String prefix = Tables.PARTITION_COLUMN + "=";
         for (String t : Tables.NAMES) {
-            for (FileStatus s : listOrEmpty(table(t))) {
-                String name = s.getPath().getName();
-                if (s.isDirectory() && name.startsWith(prefix)) {
-                    found.add(ExternalCatalogUtils.unescapePathName(name.substring(prefix.length())));
-                }
+            found.addAll(partitionTimes(fs, table(t)).keySet());
+        }
+        return found;
+    }
+
+    /** Per kernel partition directory of the table at {@code dir}, its modification time; none when it is missing. */
+    public static Map<String, Long> partitionTimes(FileSystem fs, Path dir) throws IOException {
+        Map<String, Long> found = new TreeMap<>();
+        String prefix = Tables.PARTITION_COLUMN + "=";
+        FileStatus[] listed;
+        try {
+            listed = fs.listStatus(dir);
+        } catch (FileNotFoundException e) {
+            return found;
+        }
+        for (FileStatus s : listed) {
+            String name = s.getPath().getName();
+            if (s.isDirectory() && name.startsWith(prefix)) {
+                found.put(ExternalCatalogUtils.unescapePathName(name.substring(prefix.length())),
+                        s.getModificationTime());
             }
         }
         return found;
