@@ -28,6 +28,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.StructType;
 
@@ -43,10 +44,18 @@ public final class Queries {
     private Queries() {
     }
 
+    /**
+     * The kernel column as the partition directory names it: the rows of no kernel (a package's
+     * errors before its release was seen) are Spark's null partition, counted under its name.
+     */
+    static Column partitionName() {
+        return coalesce(col("kernel"), lit(ExternalCatalogUtils.DEFAULT_PARTITION_NAME())).as("kernel");
+    }
+
     /** Every kernel in either table. */
     public static List<String> kernels(Dataset<Row> firmware, Dataset<Row> modules) {
-        return modules.select("kernel").union(firmware.select("kernel")).distinct().as(Encoders.STRING())
-                .collectAsList();
+        Column kernel = partitionName();
+        return modules.select(kernel).union(firmware.select(kernel)).distinct().as(Encoders.STRING()).collectAsList();
     }
 
     /** (kernel, flavour, seq): seq numbers the kernels in {@link KernelRelease#ORDER}, flavour by flavour. */
@@ -120,9 +129,10 @@ public final class Queries {
     public static Dataset<Row> kernels(Dataset<Row> firmware, Dataset<Row> modules, List<String> all, String flavour) {
         Dataset<Row> order = releaseOrder(firmware.sparkSession(), all, flavour);
         // a malformed modules.builtin.modinfo string is an error row of no module: counted in errors only
-        Dataset<Row> m = modules.groupBy("kernel").agg(count(col("module")).as("modules"),
+        Column kernel = partitionName();
+        Dataset<Row> m = modules.groupBy(kernel).agg(count(col("module")).as("modules"),
                 sum(when(col("status").equalTo("error"), 1L).otherwise(0L)).as("errors"));
-        Dataset<Row> f = firmware.groupBy("kernel").agg(
+        Dataset<Row> f = firmware.groupBy(kernel).agg(
                 countDistinct(col("path"), col("module")).as("modules_with_firmware"),
                 count(lit(1)).as("firmware_rows"),
                 countDistinct(col("firmware")).as("distinct_firmware"),

@@ -43,6 +43,9 @@ public record ScanSummary(int kernels, long modules, long builtins, long firmwar
     static List<String> warnings(Map<String, Map<String, Long>> vermagic, long modules, long builtins, long errors) {
         List<String> out = new java.util.ArrayList<>();
         vermagic.forEach((kernel, built) -> {
+            if (kernel.equals(ReadPackage.UNKNOWN_KERNEL)) {
+                return; // a package's errors before its release was seen: no release to name
+            }
             Map.Entry<String, Long> top = built.entrySet().stream().max(Map.Entry.comparingByValue()).orElse(null);
             long read = built.values().stream().mapToLong(Long::longValue).sum();
             String forWhat = top == null ? "" : "its modules were built for " + top.getKey() + " ("

@@ -119,6 +119,23 @@ class QueriesTest {
         assertEquals("no kernel of flavour 'pae'; flavours: 686, 686-pae, rt-686-pae", e.getMessage());
     }
 
+    /**
+     * A package's errors before its release was seen are rows of no kernel (Spark's null partition):
+     * query kernels names them by their partition and counts their errors, as the stats recorded with it do.
+     */
+    @Test
+    void rowsOfNoKernelCountUnderTheirPartitionsName() {
+        Dataset<Row> m = spark.createDataFrame(List.of(mod(K9, "e1000e", "ok"), mod(null, null, "error"),
+                mod(null, null, "error")), AtlasTables.MODULES);
+        Dataset<Row> f = spark.createDataFrame(List.of(fw(K9, "e1000e", "e1000e.bin")), AtlasTables.FIRMWARE);
+        assertEquals(List.of(K9, "__HIVE_DEFAULT_PARTITION__"), Queries.kernels(f, m).stream().sorted().toList());
+        assertEquals(List.of("__HIVE_DEFAULT_PARTITION__ |  | 0 | 0 | 0 | 0 | 0 | 2",
+                K9 + " | amd64 | 1 | 1 | 1 | 1 | 0 | 0"), rows(Queries.kernels(f, m, null)));
+        assertEquals(List.of("__HIVE_DEFAULT_PARTITION__ |  | 0 | 0 | 0 | 0 | 0 | 2",
+                K9 + " | amd64 | 1 | 1 | 1 | 1 | 0 | 0"),
+                rows(Queries.kernels(f, m, List.of(K9, "__HIVE_DEFAULT_PARTITION__"), null)));
+    }
+
     @Test
     void unknownFlavourOrKernelIsRefused() {
         QueryException e = assertThrows(QueryException.class, () -> Queries.kernels(firmware, modules, "rt-amd64"));

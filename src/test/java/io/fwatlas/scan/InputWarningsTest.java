@@ -2,6 +2,7 @@ package io.fwatlas.scan;
 
 import static io.fwatlas.scan.ScanTestSupport.scan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fwatlas.fixtures.SampleGenerator;
 import java.io.IOException;
@@ -77,6 +78,14 @@ class InputWarningsTest {
         ScanTestSupport.copyTree(ScanTestSupport.sample(SampleGenerator.S390), renamed);
         long n = goodModules(SampleGenerator.S390);
         assertEquals(List.of("warning: release '5.10.0-99-s390x': its modules were built for " + S390 + " (" + n + " of " + n + " modules read)"), warnings(renamed.toString()));
+    }
+
+    @Test
+    void aPackageThatFailsBeforeItsReleaseIsNotNamedAsARelease() throws IOException {
+        Path debs = Files.createDirectories(tmp.resolve("debs"));
+        Files.writeString(debs.resolve("linux-image-6.1.0-18-amd64_6.1.76-1_amd64.deb"), "not an ar archive");
+        List<String> w = warnings(debs.toString());
+        assertTrue(w.stream().noneMatch(l -> l.contains(ReadPackage.UNKNOWN_KERNEL)), w.toString());
     }
 
     @Test
