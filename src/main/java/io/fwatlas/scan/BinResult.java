@@ -15,10 +15,18 @@ import java.util.Set;
  * @param tables       the tables the bin wrote a file to
  * @param xzDecoder    the xz decoder of the executor that ran the bin
  * @param vermagic     module files read, by the release their vermagic names (at most {@link #VERMAGIC_KEPT})
+ * @param rows         what query kernels counts of the bin's rows ({@link KernelStats})
  */
 public record BinResult(int bin, String kernel, long modules, long builtins, long firmwareRows, Set<String> firmware,
                         Map<String, Long> errorsByKind, Set<String> tables, String xzDecoder,
-                        Map<String, Long> vermagic) implements Serializable {
+                        Map<String, Long> vermagic, KernelRows rows) implements Serializable {
     /** Distinct vermagic releases counted per bin: a tree of modules of many builds needs no more to be told. */
     public static final int VERMAGIC_KEPT = 16;
+
+    /** A bin whose rows are not counted for {@link KernelStats}. */
+    public BinResult(int bin, String kernel, long modules, long builtins, long firmwareRows, Set<String> firmware,
+                     Map<String, Long> errorsByKind, Set<String> tables, String xzDecoder, Map<String, Long> vermagic) {
+        this(bin, kernel, modules, builtins, firmwareRows, firmware, errorsByKind, tables, xzDecoder, vermagic,
+                KernelRows.NONE);
+    }
 }

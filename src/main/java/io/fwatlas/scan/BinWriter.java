@@ -34,6 +34,11 @@ final class BinWriter implements Tables.Sink, AutoCloseable {
     private long builtins;
     private long firmwareRows;
     private final Set<String> firmware = new HashSet<>();
+    // what query kernels counts (KernelRows)
+    private long named;
+    private long errorRows;
+    private long builtinFirmwareRows;
+    private final Set<String> firmwareModules = new HashSet<>();
     private final Map<String, Long> errors = new TreeMap<>();
     private final Map<String, Long> vermagic = new TreeMap<>();
 
@@ -73,9 +78,22 @@ final class BinWriter implements Tables.Sink, AutoCloseable {
             if (row[1] != null) {
                 firmware.add((String) row[1]);
             }
+            if ((Boolean) row[2]) {
+                builtinFirmwareRows++;
+            }
+            String key = KernelRows.moduleKey((String) row[3], (String) row[0]);
+            if (key != null) {
+                firmwareModules.add(key);
+            }
         } else if (table.equals(Tables.MODULES)) {
             boolean builtin = (Boolean) row[2];
             boolean ok = Tables.STATUS_OK.equals(row[11]);
+            if (row[0] != null) {
+                named++;
+            }
+            if (Tables.STATUS_ERROR.equals(row[11])) {
+                errorRows++;
+            }
             if (!builtin) {
                 modules++;
                 String release = (String) row[9];
@@ -112,7 +130,8 @@ final class BinWriter implements Tables.Sink, AutoCloseable {
         }
         fs.delete(attemptDir, true);
         return new BinResult(index, kernel, modules, builtins, firmwareRows, firmware, errors, tables,
-                ModuleReader.xzDecoder(), vermagic);
+                ModuleReader.xzDecoder(), vermagic,
+                KernelRows.of(named, errorRows, firmwareRows, builtinFirmwareRows, firmware, firmwareModules));
     }
 
     private void closeAll() throws IOException {

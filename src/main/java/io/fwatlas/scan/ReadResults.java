@@ -2,6 +2,7 @@ package io.fwatlas.scan;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,13 +16,15 @@ import java.util.TreeSet;
  * driver receives one result per kernel of the trees and one per package or firmware directory,
  * whatever the number of bins: a big history has tens of thousands of bins, each with its own set
  * of firmware names. The firmware names are kept once, for the whole read, since the summary only
- * counts them.
+ * counts them; what query kernels counts is kept per kernel ({@link KernelRows}), its strings shared.
  */
 final class ReadResults implements Serializable {
     private final Map<String, TaskResult> trees = new LinkedHashMap<>();
     private final List<TaskResult> inputs = new ArrayList<>();
     private final Set<String> firmware = new HashSet<>();
     private final Set<String> decoders = new TreeSet<>();
+    private final Map<String, KernelRows> kernels = new LinkedHashMap<>();
+    private final Map<String, String> canon = new HashMap<>();
 
     /** Folds one task in; a tree bin joins the result of its kernel. */
     ReadResults add(TaskResult t) {
@@ -29,6 +32,7 @@ final class ReadResults implements Serializable {
         for (BinResult b : t.bins()) {
             firmware.addAll(b.firmware());
             decoders.add(b.xzDecoder());
+            addRows(b.kernel(), b.rows());
             bins.add(withoutFirmware(b));
         }
         if (t.input() != null || t.firmware() != null || t.pkg() != null) {
@@ -42,8 +46,14 @@ final class ReadResults implements Serializable {
         return this;
     }
 
+    private void addRows(String kernel, KernelRows rows) {
+        kernels.put(kernel, kernels.getOrDefault(kernel, KernelRows.NONE).plus(rows, canon));
+    }
+
     ReadResults merge(ReadResults other) {
-        other.trees.values().forEach(this::add);
+        other.trees.values().forEach(t -> trees.merge(t.bins().get(0).kernel(), t,
+                (a, b) -> new TaskResult(List.of(sum(a.bins().get(0), b.bins().get(0))), null, null)));
+        other.kernels.forEach(this::addRows);
         inputs.addAll(other.inputs);
         firmware.addAll(other.firmware);
         decoders.addAll(other.decoders);
@@ -70,9 +80,16 @@ final class ReadResults implements Serializable {
         return decoders;
     }
 
+    /** Per kernel written, its line of query kernels. */
+    Map<String, KernelStats> kernelStats() {
+        Map<String, KernelStats> out = new LinkedHashMap<>();
+        kernels.forEach((k, r) -> out.put(k, r.stats()));
+        return out;
+    }
+
     private static BinResult withoutFirmware(BinResult b) {
         return new BinResult(b.bin(), b.kernel(), b.modules(), b.builtins(), b.firmwareRows(), Set.of(),
-                b.errorsByKind(), b.tables(), b.xzDecoder(), b.vermagic());
+                b.errorsByKind(), b.tables(), b.xzDecoder(), b.vermagic(), KernelRows.NONE);
     }
 
     private static BinResult sum(BinResult a, BinResult b) {

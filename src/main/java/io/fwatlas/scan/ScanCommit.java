@@ -14,7 +14,8 @@ import java.util.TreeSet;
 /**
  * What a scan commits, from what its tasks staged: the kernels written (trees read and kernels the
  * packages held), their manifests, the packages' manifests, the kernels pruned and the firmware
- * inputs replaced or dropped; then {@link TableStore#commit} makes it live.
+ * inputs replaced or dropped, each written kernel's {@link KernelStats}; then {@link TableStore#commit}
+ * makes it live.
  */
 final class ScanCommit {
     /** The kernels the commit wrote, and how many it pruned. */
@@ -24,7 +25,8 @@ final class ScanCommit {
     private ScanCommit() {
     }
 
-    static Outcome commit(TableStore store, List<TaskResult> results, ScanPlanner.Reads reads, ScanPlanner.Plan plan,
+    static Outcome commit(TableStore store, List<TaskResult> results, Map<String, KernelStats> stats,
+                          ScanPlanner.Reads reads, ScanPlanner.Plan plan,
                           Map<String, ReleaseManifest> current, List<PackageInput> packages,
                           List<FirmwareDir> firmwareDirs, Map<String, PackageManifest> storedPackages,
                           Set<String> treeManifests, ScanJob.Options o, PrintWriter log) throws IOException {
@@ -86,6 +88,11 @@ final class ScanCommit {
         if (!commit.isEmpty() || !packageManifests.isEmpty() || !inputs.isEmpty() || !dropped.isEmpty()
                 || !droppedFiles.isEmpty()) {
             long t0 = System.nanoTime();
+            for (String k : kernels) {
+                if (stats.containsKey(k)) {
+                    store.stageStats(k, stats.get(k));
+                }
+            }
             store.commit(commit, manifests, packageManifests, inputs, dropped, droppedFiles);
             log.printf("fwatlas scan: committed %s and %s in %.1f s%n", Plural.of(commit.size(), "kernel"),
                     Plural.of(inputs.size() + dropped.size() + droppedFiles.size(), "firmware input"),

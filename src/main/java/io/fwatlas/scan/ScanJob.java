@@ -152,7 +152,7 @@ public final class ScanJob {
                 log.printf("fwatlas scan: read and staged in %.1f s%n", (System.currentTimeMillis() - t0) / 1000.0);
                 log.flush();
             }
-            ScanCommit.Outcome done = ScanCommit.commit(store, results.tasks(), reads, plan, current, packages, firmwareDirs,
+            ScanCommit.Outcome done = ScanCommit.commit(store, results.tasks(), results.kernelStats(), reads, plan, current, packages, firmwareDirs,
                     storedPackages, storedManifests.keySet(), o, log);
             Set<String> rescanned = new TreeSet<>();
             Set<String> added = new TreeSet<>();

@@ -223,7 +223,7 @@ public final class TableLayout {
         return partition.isEmpty() ? t : new Path(t, partition);
     }
 
-    static String partition(String kernel) {
+    public static String partition(String kernel) {
         return ExternalCatalogUtils.getPartitionPathString(Tables.PARTITION_COLUMN, kernel);
     }
 

@@ -117,6 +117,14 @@ public final class TableStore implements AutoCloseable {
         return layout.table(table);
     }
 
+    /** Records the stats of a kernel's staged modules partition; the commit's swap puts them live with it. */
+    public void stageStats(String kernel, KernelStats stats) throws IOException {
+        Path dir = new Path(staging(Tables.MODULES), TableLayout.partition(kernel));
+        if (layout.fs.exists(dir)) {
+            stats.write(layout.fs, dir);
+        }
+    }
+
     /** Removes what failed task attempts left in the staging; the bins' committed files stay. */
     void discardTasks() throws IOException {
         layout.fs.delete(new Path(runDir(), BinWriter.TASKS), true);

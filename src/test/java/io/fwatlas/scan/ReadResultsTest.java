@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /** The executors' merge of task results: what the driver is sent, and that nothing is lost in it. */
@@ -81,23 +82,55 @@ class ReadResultsTest {
         ReadResults whole = new ReadResults();
         all.forEach(whole::add);
         for (int trial = 0; trial < 5; trial++) {
-            List<ReadResults> parts = new ArrayList<>();
-            for (int p = 0; p < 1 + random.nextInt(30); p++) {
-                parts.add(new ReadResults());
-            }
-            for (TaskResult t : all) {
-                parts.get(random.nextInt(parts.size())).add(t);
-            }
-            while (parts.size() > 1) {
-                ReadResults a = parts.remove(random.nextInt(parts.size()));
-                ReadResults b = parts.remove(random.nextInt(parts.size()));
-                parts.add(roundTrip(a).merge(roundTrip(b)));
-            }
-            ReadResults merged = parts.get(0);
+            ReadResults merged = splitAndMerge(all, random, 30);
             assertEquals(totals(whole), totals(merged));
             assertEquals(names.size(), merged.distinctFirmware());
         }
         assertTrue(whole.tasks().size() <= 20, "one result per kernel: " + whole.tasks().size());
+    }
+
+    /**
+     * Per kernel, over its bins of trees and of packages (which may repeat a path): the counts add
+     * up and the distinct names are the union, for any split and merge order, as Spark would count.
+     */
+    @Test
+    void kernelStatsAreTheUnionOverTheKernelsBinsWhateverTheMerge() throws Exception {
+        Random random = new Random(11);
+        List<TaskResult> all = new ArrayList<>();
+        Map<String, long[]> counts = new TreeMap<>();
+        Map<String, Set<String>> firmware = new TreeMap<>();
+        Map<String, Set<String>> modules = new TreeMap<>();
+        for (int i = 0; i < 300; i++) {
+            String kernel = "6.1.0-" + random.nextInt(8) + "-amd64";
+            Set<String> fw = new HashSet<>();
+            Set<String> keys = new HashSet<>();
+            for (int j = random.nextInt(6); j > 0; j--) {
+                fw.add("fw-" + random.nextInt(40));
+                keys.add(KernelRows.moduleKey("kernel/m" + random.nextInt(30) + ".ko", "m"));
+            }
+            long named = random.nextInt(50);
+            long errors = random.nextInt(3);
+            long rows = fw.size() + random.nextInt(3);
+            long builtin = random.nextInt(2);
+            long[] c = counts.computeIfAbsent(kernel, k -> new long[4]);
+            c[0] += named;
+            c[1] += errors;
+            c[2] += rows;
+            c[3] += builtin;
+            firmware.computeIfAbsent(kernel, k -> new TreeSet<>()).addAll(fw);
+            modules.computeIfAbsent(kernel, k -> new TreeSet<>()).addAll(keys);
+            BinResult b = new BinResult(i, kernel, named, 0, rows, fw, Map.of(), Set.of("modules"), "liblzma 5.4.1",
+                    Map.of(), KernelRows.of(named, errors, rows, builtin, fw, keys));
+            all.add(random.nextInt(3) == 0
+                    ? new TaskResult(List.of(b), new PackageInput("file:/debs/p" + i + ".deb", true, 1, 1), null)
+                    : tree(b));
+        }
+        Map<String, KernelStats> expected = new TreeMap<>();
+        counts.forEach((k, c) -> expected.put(k, new KernelStats(c[0], modules.get(k).size(), c[2],
+                firmware.get(k).size(), c[3], c[1])));
+        for (int trial = 0; trial < 5; trial++) {
+            assertEquals(expected, new TreeMap<>(splitAndMerge(all, random, 20).kernelStats()));
+        }
     }
 
     private static Map<String, List<Long>> totals(ReadResults r) {
@@ -109,6 +142,23 @@ class ReadResultsTest {
             }
         }
         return t;
+    }
+
+    /** The tasks over up to {@code maxParts} partitions at random, merged in a random tree, each part sent as Spark sends it. */
+    private static ReadResults splitAndMerge(List<TaskResult> all, Random random, int maxParts) throws Exception {
+        List<ReadResults> parts = new ArrayList<>();
+        for (int p = 0; p < 1 + random.nextInt(maxParts); p++) {
+            parts.add(new ReadResults());
+        }
+        for (TaskResult t : all) {
+            parts.get(random.nextInt(parts.size())).add(t);
+        }
+        while (parts.size() > 1) {
+            ReadResults a = parts.remove(random.nextInt(parts.size()));
+            ReadResults b = parts.remove(random.nextInt(parts.size()));
+            parts.add(roundTrip(a).merge(roundTrip(b)));
+        }
+        return parts.get(0);
     }
 
     /** As Spark sends a partial result between executors and to the driver. */
