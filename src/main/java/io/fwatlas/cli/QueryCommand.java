@@ -5,6 +5,7 @@ import io.fwatlas.query.DeviceList;
 import io.fwatlas.query.Devices;
 import io.fwatlas.query.FirmwarePackages;
 import io.fwatlas.query.Glob;
+import io.fwatlas.query.KernelSummary;
 import io.fwatlas.query.Queries;
 import io.fwatlas.query.QueryException;
 import io.fwatlas.query.ResultWriter;
@@ -94,9 +95,7 @@ public final class QueryCommand implements Callable<Integer> {
         PrintWriter err = sub.commandLine().getErr();
         String name = Failures.name(sub.commandLine());
         String confDir = System.getenv(SparkSetup.CONF_DIR_ENV);
-        SparkSetup.configureLogging(confDir);
-        if (csv && json) {
-            err.println(name + ": --csv and --json exclude each other");
+        if (!formatChosen(err, name, confDir)) {
             return QueryException.USAGE;
         }
         TableSession session = null;
@@ -107,18 +106,7 @@ public final class QueryCommand implements Callable<Integer> {
                 Dataset<Row> result = query.apply(tables);
                 return new Answer(result.schema().fields(), result.collectAsList());
             });
-            List<Row> rows = answer.rows();
-            // rows first, so that the verdict's notes on stderr come after them
-            if (!rows.isEmpty()) {
-                ResultWriter.write(answer.fields(), rows, format(), out);
-            }
-            String nothing = verdict.apply(rows);
-            if (rows.isEmpty() && nothing == null) {
-                ResultWriter.write(answer.fields(), rows, format(), out);
-            }
-            if (nothing != null) {
-                throw QueryException.noMatch(nothing);
-            }
+            print(answer, verdict, out);
             return 0;
         } catch (Throwable e) {
             return Failures.report(err, name, e);
@@ -127,6 +115,76 @@ public final class QueryCommand implements Callable<Integer> {
                 session.close();
             }
         }
+    }
+
+    /** Sets up logging and refuses --csv with --json; false when refused. */
+    private boolean formatChosen(PrintWriter err, String name, String confDir) {
+        SparkSetup.configureLogging(confDir);
+        if (csv && json) {
+            err.println(name + ": --csv and --json exclude each other");
+            return false;
+        }
+        return true;
+    }
+
+    private void print(Answer answer, Function<List<Row>, String> verdict, PrintWriter out) {
+        List<Row> rows = answer.rows();
+        // rows first, so that the verdict's notes on stderr come after them
+        if (!rows.isEmpty()) {
+            ResultWriter.write(answer.fields(), rows, format(), out);
+        }
+        String nothing = verdict.apply(rows);
+        if (rows.isEmpty() && nothing == null) {
+            ResultWriter.write(answer.fields(), rows, format(), out);
+        }
+        if (nothing != null) {
+            throw QueryException.noMatch(nothing);
+        }
+    }
+
+    /**
+     * query kernels: from the stats the scans recorded, without starting Spark (a session spark-submit
+     * made serves for its file system settings); on Spark when a kernel has none.
+     */
+    int kernels(CommandLine.Model.CommandSpec sub) {
+        String none = "the table holds no kernels";
+        Function<List<Row>, String> verdict = rows -> rows.isEmpty() ? none : null;
+        PrintWriter err = sub.commandLine().getErr();
+        String name = Failures.name(sub.commandLine());
+        String confDir = System.getenv(SparkSetup.CONF_DIR_ENV);
+        if (!formatChosen(err, name, confDir)) {
+            return QueryException.USAGE;
+        }
+        List<Row> rows;
+        try (Interrupt watch = Interrupt.watch(err, name, () -> "nothing was changed")) {
+            org.apache.hadoop.conf.Configuration hadoop;
+            SparkSession existing = SparkSetup.existing();
+            if (existing != null) {
+                if (master != null) {
+                    SparkSetup.checkMaster(master, true, false);
+                }
+                hadoop = existing.sparkContext().hadoopConfiguration();
+            } else {
+                org.apache.spark.SparkConf conf = SparkSetup.conf(master, confDir);
+                hadoop = SparkSetup.hadoopConf(conf);
+                AtlasTables.check(table, hadoop);
+                SparkSetup.checkMaster(conf.get("spark.master"), master != null, true);
+            }
+            rows = AtlasTables.consistent(hadoop, table, err, location -> {
+                try {
+                    return KernelSummary.rows(location.getFileSystem(hadoop), location, flavour);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            if (rows != null) {
+                print(new Answer(Queries.KERNELS.fields(), rows), verdict, sub.commandLine().getOut());
+                return 0;
+            }
+        } catch (Throwable e) {
+            return Failures.report(err, name, e);
+        }
+        return answer(sub, t -> Queries.kernels(t.firmware(), t.modules(), t.kernelNames(), flavour), verdict);
     }
 
     /**
@@ -162,8 +220,7 @@ public final class QueryCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return parent.run(spec, t -> Queries.kernels(t.firmware(), t.modules(), t.kernelNames(), parent.flavour),
-                    "the table holds no kernels");
+            return parent.kernels(spec);
         }
     }
 

@@ -17,6 +17,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -31,9 +32,12 @@ public record AtlasTables(SparkSession spark, Path location, Dataset<Row> firmwa
     public static final StructType FIRMWARE = Tables.sparkSchema(Tables.FIRMWARE);
     public static final StructType MODINFO = Tables.sparkSchema(Tables.MODINFO);
     public static final StructType MODULES = Tables.sparkSchema(Tables.MODULES);
-    public static final StructType RESOLVED = StructType.fromDDL(
-            "kernel STRING, module STRING, firmware STRING, status STRING, files ARRAY<STRING>, notes ARRAY<STRING>, "
-                    + "providers ARRAY<STRING>");
+    public static final StructType RESOLVED = new StructType()
+            .add("kernel", DataTypes.StringType).add("module", DataTypes.StringType)
+            .add("firmware", DataTypes.StringType).add("status", DataTypes.StringType)
+            .add("files", DataTypes.createArrayType(DataTypes.StringType))
+            .add("notes", DataTypes.createArrayType(DataTypes.StringType))
+            .add("providers", DataTypes.createArrayType(DataTypes.StringType));
     public static final String RESOLVED_TABLE = "resolved";
     public static final StructType FIRMWARE_FILES = Tables.sparkSchema(Tables.FIRMWARE_FILES);
     public static final StructType FIRMWARE_PACKAGES = Tables.sparkSchema(Tables.FIRMWARE_PACKAGES);
@@ -60,10 +64,16 @@ public record AtlasTables(SparkSession spark, Path location, Dataset<Row> firmwa
      */
     public static <T> T consistent(SparkSession spark, String out, java.io.PrintWriter err,
                                    java.util.function.Function<AtlasTables, T> body) {
-        Path location = check(out, spark.sparkContext().hadoopConfiguration());
+        return consistent(spark.sparkContext().hadoopConfiguration(), out, err, location -> body.apply(open(spark, out)));
+    }
+
+    /** As {@link #consistent(SparkSession, String, java.io.PrintWriter, java.util.function.Function)}, for a body that reads the files itself. */
+    public static <T> T consistent(org.apache.hadoop.conf.Configuration conf, String out, java.io.PrintWriter err,
+                                   java.util.function.Function<Path, T> body) {
+        Path location = check(out, conf);
         TableLayout layout;
         try {
-            layout = TableLayout.of(location, spark.sparkContext().hadoopConfiguration());
+            layout = TableLayout.of(location, conf);
         } catch (IOException e) {
             throw QueryException.usage("cannot open the file system of " + location + ": " + e.getMessage());
         }
@@ -72,7 +82,7 @@ public record AtlasTables(SparkSession spark, Path location, Dataset<Row> firmwa
                 TableStamp.Token before = TableStamp.await(layout, COMMIT_WAIT, err);
                 T result;
                 try {
-                    result = body.apply(open(spark, out));
+                    result = body.apply(location);
                 } catch (Exception e) { // Spark's checked SparkException too, which Scala code throws unchecked
                     if (TableStamp.unchanged(layout, before)) {
                         throw e;

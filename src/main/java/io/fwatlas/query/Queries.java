@@ -30,6 +30,8 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -39,7 +41,22 @@ import org.apache.spark.sql.types.StructType;
  * back as a sequence number.
  */
 public final class Queries {
-    static final StructType ORDER = StructType.fromDDL("kernel STRING, flavour STRING, seq INT");
+    // built, not parsed: the DDL parser's first use costs a fresh JVM 0.1 s
+    static final StructType ORDER = new StructType(new StructField[] {
+        DataTypes.createStructField("kernel", DataTypes.StringType, true),
+        DataTypes.createStructField("flavour", DataTypes.StringType, true),
+        DataTypes.createStructField("seq", DataTypes.IntegerType, true)});
+
+    /** The columns of {@code query kernels}: the kernel, its flavour, then the counts of {@link io.fwatlas.scan.KernelStats}. */
+    public static final StructType KERNELS = new StructType(new StructField[] {
+        DataTypes.createStructField("kernel", DataTypes.StringType, true),
+        DataTypes.createStructField("flavour", DataTypes.StringType, true),
+        DataTypes.createStructField("modules", DataTypes.LongType, false),
+        DataTypes.createStructField("modules_with_firmware", DataTypes.LongType, false),
+        DataTypes.createStructField("firmware_rows", DataTypes.LongType, false),
+        DataTypes.createStructField("distinct_firmware", DataTypes.LongType, false),
+        DataTypes.createStructField("builtin_firmware_rows", DataTypes.LongType, false),
+        DataTypes.createStructField("errors", DataTypes.LongType, false)});
 
     private Queries() {
     }
@@ -60,16 +77,40 @@ public final class Queries {
 
     /** (kernel, flavour, seq): seq numbers the kernels in {@link KernelRelease#ORDER}, flavour by flavour. */
     public static Dataset<Row> releaseOrder(SparkSession spark, Collection<String> kernels) {
-        List<KernelRelease> sorted = new ArrayList<>();
-        for (String k : new TreeSet<>(kernels)) {
-            sorted.add(KernelRelease.parse(k));
-        }
-        sorted.sort(KernelRelease.ORDER);
+        return releaseOrder(spark, ordered(kernels));
+    }
+
+    private static Dataset<Row> releaseOrder(SparkSession spark, List<KernelRelease> sorted) {
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < sorted.size(); i++) {
             rows.add(RowFactory.create(sorted.get(i).release(), sorted.get(i).series(), i));
         }
         return spark.createDataFrame(rows, ORDER);
+    }
+
+    /** The kernels in {@link KernelRelease#ORDER}, flavour by flavour. */
+    static List<KernelRelease> ordered(Collection<String> kernels) {
+        List<KernelRelease> sorted = new ArrayList<>();
+        for (String k : new TreeSet<>(kernels)) {
+            sorted.add(KernelRelease.parse(k));
+        }
+        sorted.sort(KernelRelease.ORDER);
+        return sorted;
+    }
+
+    /** As {@link #ordered(Collection)}, restricted to one flavour (null: all); an unknown flavour is refused. */
+    static List<KernelRelease> ordered(Collection<String> all, String flavour) {
+        List<KernelRelease> sorted = ordered(all);
+        if (flavour == null) {
+            return sorted;
+        }
+        TreeSet<String> flavours = new TreeSet<>();
+        sorted.forEach(k -> flavours.add(k.series()));
+        if (!flavours.contains(flavour)) {
+            throw QueryException.usage("no kernel of flavour '" + flavour + "'; flavours: " + String.join(", ",
+                    flavours.stream().map(f -> f.isEmpty() ? "''" : f).toList()));
+        }
+        return sorted.stream().filter(k -> k.series().equals(flavour)).toList();
     }
 
     /** The release order restricted to one flavour (null: all); an unknown flavour is refused. */
@@ -79,18 +120,12 @@ public final class Queries {
 
     /** The release order of {@code all} restricted to one flavour (null: all); an unknown flavour is refused. */
     static Dataset<Row> releaseOrder(SparkSession spark, List<String> all, String flavour) {
-        Dataset<Row> order = releaseOrder(spark, all);
+        List<KernelRelease> sorted = ordered(all);
+        Dataset<Row> order = releaseOrder(spark, sorted);
         if (flavour == null) {
             return order;
         }
-        TreeSet<String> flavours = new TreeSet<>();
-        for (String k : all) {
-            flavours.add(KernelRelease.parse(k).series());
-        }
-        if (!flavours.contains(flavour)) {
-            throw QueryException.usage("no kernel of flavour '" + flavour + "'; flavours: " + String.join(", ",
-                    flavours.stream().map(f -> f.isEmpty() ? "''" : f).toList()));
-        }
+        ordered(all, flavour); // refuses an unknown flavour
         return order.filter(col("flavour").equalTo(flavour));
     }
 
@@ -138,14 +173,14 @@ public final class Queries {
                 countDistinct(col("firmware")).as("distinct_firmware"),
                 sum(when(col("builtin"), 1L).otherwise(0L)).as("builtin_firmware_rows"));
         // one row per kernel: sorted in one partition, without the sampling job of a range partitioning
+        List<Column> out = new ArrayList<>(List.of(col("kernel"), col("flavour")));
+        for (StructField c : KERNELS.fields()) {
+            if (c.dataType().equals(DataTypes.LongType)) {
+                out.add(coalesce(col(c.name()), lit(0L)).as(c.name()));
+            }
+        }
         return order.join(m, new String[] {"kernel"}, "left").join(f, new String[] {"kernel"}, "left")
-                .coalesce(1).orderBy("seq").select(
-                col("kernel"), col("flavour"), coalesce(col("modules"), lit(0L)).as("modules"),
-                coalesce(col("modules_with_firmware"), lit(0L)).as("modules_with_firmware"),
-                coalesce(col("firmware_rows"), lit(0L)).as("firmware_rows"),
-                coalesce(col("distinct_firmware"), lit(0L)).as("distinct_firmware"),
-                coalesce(col("builtin_firmware_rows"), lit(0L)).as("builtin_firmware_rows"),
-                coalesce(col("errors"), lit(0L)).as("errors"));
+                .coalesce(1).orderBy("seq").select(out.toArray(new Column[0]));
     }
 
     /**

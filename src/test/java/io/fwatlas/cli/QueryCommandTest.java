@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fwatlas.query.AtlasTables;
+import io.fwatlas.query.KernelSummaryCheck;
 import io.fwatlas.query.Queries;
 import io.fwatlas.query.TestSpark;
+import io.fwatlas.scan.KernelStats;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -98,6 +100,67 @@ class QueryCommandTest {
         assertEquals(0, amd.code(), amd.err());
         assertEquals(3, amd.out().split("\r\n").length);
         assertTrue(amd.out().startsWith("kernel,flavour,modules,"), amd.out());
+    }
+
+    /** A copy of the samples table without its recorded kernel stats, as a table written before them is. */
+    static String withoutStats(String name) throws IOException {
+        Path copy = dir.resolve(name);
+        try (Stream<Path> s = Files.walk(Paths.get(table))) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path to = copy.resolve(Paths.get(table).relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else if (!p.getFileName().toString().equals(KernelStats.FILE)) {
+                    Files.copy(p, to);
+                }
+            }
+        }
+        return copy.toString();
+    }
+
+    /** query kernels reads the recorded stats, and prints what the query over the rows prints, in every format. */
+    @Test
+    void kernelsFromTheRecordedStatsPrintWhatSparkComputesFromTheRows() throws IOException {
+        KernelSummaryCheck.assertStatsMatchTheRows(spark, table);
+        String old = withoutStats("no-stats");
+        for (List<String> options : List.of(List.<String>of(), List.of("--csv"), List.of("--json"),
+                List.of("--flavour", "amd64"), List.of("--flavour", "hostile", "--json"))) {
+            List<String> a = new ArrayList<>(List.of("query", "--table", table, "kernels"));
+            a.addAll(options);
+            Run recorded = run(a.toArray(new String[0]));
+            a.set(2, old);
+            Run computed = run(a.toArray(new String[0]));
+            assertEquals(0, recorded.code(), recorded.err());
+            assertEquals(0, computed.code(), computed.err());
+            assertEquals(computed.out(), recorded.out(), options.toString());
+            assertEquals(computed.err(), recorded.err(), options.toString());
+        }
+        Run unknown = run("query", "--table", table, "kernels", "--flavour", "686");
+        Run unknownComputed = run("query", "--table", old, "kernels", "--flavour", "686");
+        assertEquals(2, unknown.code());
+        assertEquals(unknownComputed.err(), unknown.err());
+    }
+
+    /** The stats are the answer when every kernel has them: a changed count shows. */
+    @Test
+    void kernelsAnswersFromTheStatsWhenEveryKernelHasThem() throws IOException {
+        String edited = withoutStats("edited-stats");
+        Path src = Paths.get(table, "modules", "kernel=" + K61, KernelStats.FILE);
+        String json = Files.readString(src);
+        assertTrue(json.contains("\"modules\":12,"), json);
+        Files.writeString(Paths.get(edited, "modules", "kernel=" + K61, KernelStats.FILE),
+                json.replace("\"modules\":12,", "\"modules\":999,"));
+        Run r = run("query", "--table", edited, "kernels", "--csv");
+        assertEquals(0, r.code(), r.err());
+        // one kernel with stats is not enough: the others have none, so Spark counts the rows
+        assertTrue(r.out().contains(K61 + ",amd64,12,"), r.out());
+        for (String k : List.of(K612, "4.9.0-13-armmp", "6.6.6-hostile", "5.10.0-30-s390x")) {
+            Files.copy(Paths.get(table, "modules", "kernel=" + k, KernelStats.FILE),
+                    Paths.get(edited, "modules", "kernel=" + k, KernelStats.FILE));
+        }
+        r = run("query", "--table", edited, "kernels", "--csv");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains(K61 + ",amd64,999,"), r.out());
     }
 
     @Test

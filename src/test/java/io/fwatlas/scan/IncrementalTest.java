@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
+import io.fwatlas.query.KernelSummaryCheck;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -171,6 +172,7 @@ class IncrementalTest {
         assertEquals(List.of(String.valueOf(size + 1)), spark.read().parquet(out.resolve("modules").toString())
                 .filter("path = '" + QETH + "'").selectExpr("cast(size as string)").as(
                         org.apache.spark.sql.Encoders.STRING()).collectAsList());
+        KernelSummaryCheck.assertStatsMatchTheRows(spark, out.toString());
 
         // The new manifest describes the new bytes; a modification time alone is a change too.
         assertReleases("2 unchanged (skipped), 0 rescanned, 0 new, 0 pruned",
@@ -181,6 +183,7 @@ class IncrementalTest {
         assertReleases("1 unchanged (skipped), 1 rescanned, 0 new, 0 pruned",
                 ok("-o", out.toString(), "--incremental", in.toString()));
         assertNotEquals(arm, partitions(out, ARM));
+        KernelSummaryCheck.assertStatsMatchTheRows(spark, out.toString());
     }
 
     @Test
@@ -199,6 +202,7 @@ class IncrementalTest {
         assertTrue(Files.isDirectory(out.resolve("modules/kernel=" + DEB12)));
         assertTrue(Files.isRegularFile(manifest(out, DEB12)));
         Map<String, String> deb12 = partitions(out, DEB12);
+        KernelSummaryCheck.assertStatsMatchTheRows(spark, out.toString());
 
         try (Stream<Path> s = Files.walk(in.resolve(ARM))) {
             for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
@@ -222,6 +226,7 @@ class IncrementalTest {
         List<String> left = List.of(SampleGenerator.S390, SampleGenerator.DEB12);
         assertEquals(Expected.sorted(Expected.modules(left)), rows(spark, out, "modules", Expected.MODULES_COLUMNS));
         assertEquals(Expected.sorted(Expected.firmware(left)), rows(spark, out, "firmware", Expected.FIRMWARE_COLUMNS));
+        KernelSummaryCheck.assertStatsMatchTheRows(spark, out.toString());
     }
 
     @Test

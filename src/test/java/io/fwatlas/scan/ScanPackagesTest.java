@@ -21,6 +21,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import io.fwatlas.query.KernelSummaryCheck;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -148,6 +149,12 @@ class ScanPackagesTest {
         }
         assertTrue(allRun.out().contains("packages: " + packages + " read, 0 unchanged (skipped), 0 without modules"),
                 allRun.out());
+    }
+
+    /** One kernel from a tree archive, debs and rpms with the same paths, hostile packages: what query kernels reads is what the rows hold. */
+    @Test
+    void theRecordedKernelStatsAreWhatTheRowsCount() throws IOException {
+        KernelSummaryCheck.assertStatsMatchTheRows(spark, all.toString());
     }
 
     @Test
