@@ -157,19 +157,7 @@ public final class QueryCommand implements Callable<Integer> {
         }
         List<Row> rows;
         try (Interrupt watch = Interrupt.watch(err, name, () -> "nothing was changed")) {
-            org.apache.hadoop.conf.Configuration hadoop;
-            SparkSession existing = SparkSetup.existing();
-            if (existing != null) {
-                if (master != null) {
-                    SparkSetup.checkMaster(master, true, false);
-                }
-                hadoop = existing.sparkContext().hadoopConfiguration();
-            } else {
-                org.apache.spark.SparkConf conf = SparkSetup.conf(master, confDir);
-                hadoop = SparkSetup.hadoopConf(conf);
-                AtlasTables.check(table, hadoop);
-                SparkSetup.checkMaster(conf.get("spark.master"), master != null, true);
-            }
+            org.apache.hadoop.conf.Configuration hadoop = TableSession.files(master, table, confDir);
             rows = AtlasTables.consistent(hadoop, table, err, location -> {
                 try {
                     return KernelSummary.rows(location.getFileSystem(hadoop), location, flavour);

@@ -20,17 +20,14 @@ final class TableSession implements AutoCloseable {
     }
 
     static TableSession open(String app, String master, String table, String confDir) {
-        SparkSession existing = SparkSetup.existing();
+        SparkSession existing = existing(master);
         if (existing != null) {
-            if (master != null) {
-                SparkSetup.checkMaster(master, true, false);
-            }
             return new TableSession(existing, false);
         }
-        SparkConf conf = SparkSetup.conf(master, confDir);
-        org.apache.hadoop.conf.Configuration hadoop = SparkSetup.hadoopConf(conf);
-        org.apache.hadoop.fs.Path location = AtlasTables.check(table, hadoop);
-        SparkSetup.checkMaster(conf.get("spark.master"), master != null, true);
+        Checked c = check(master, table, confDir);
+        SparkConf conf = c.conf();
+        org.apache.hadoop.conf.Configuration hadoop = c.hadoop();
+        org.apache.hadoop.fs.Path location = c.location();
         conf.set("spark.ui.showConsoleProgress", "false"); // stderr stays for messages
         if (conf.get("spark.master").startsWith("local") && small(location, hadoop)) {
             // Measured (docs/BENCHMARKS.md): compiling the generated code of a query costs a fresh JVM
@@ -43,6 +40,38 @@ final class TableSession implements AutoCloseable {
         // the classic builder itself: SparkSession.builder() first looks the implementation up by reflection
         // (0.2-0.26 s of every start, docs/BENCHMARKS.md); fwatlas runs classic Spark only
         return new TableSession(org.apache.spark.sql.classic.SparkSession.builder().config(conf).getOrCreate(), true);
+    }
+
+    /**
+     * The Hadoop settings a session for {@code table} reads it with, for a command that reads the
+     * files itself: spark-submit's session's, else {@link #open}'s, with the table and master
+     * checked as open checks them, and no Spark started.
+     */
+    static org.apache.hadoop.conf.Configuration files(String master, String table, String confDir) {
+        SparkSession existing = existing(master);
+        return existing != null ? existing.sparkContext().hadoopConfiguration() : check(master, table, confDir).hadoop();
+    }
+
+    /** spark-submit's session, with an explicit --master checked; null when there is none. */
+    private static SparkSession existing(String master) {
+        SparkSession existing = SparkSetup.existing();
+        if (existing != null && master != null) {
+            SparkSetup.checkMaster(master, true, false);
+        }
+        return existing;
+    }
+
+    private record Checked(SparkConf conf, org.apache.hadoop.conf.Configuration hadoop,
+                           org.apache.hadoop.fs.Path location) {
+    }
+
+    /** The configuration of a new session; the table and the master are refused before Spark starts. */
+    private static Checked check(String master, String table, String confDir) {
+        SparkConf conf = SparkSetup.conf(master, confDir);
+        org.apache.hadoop.conf.Configuration hadoop = SparkSetup.hadoopConf(conf);
+        org.apache.hadoop.fs.Path location = AtlasTables.check(table, hadoop);
+        SparkSetup.checkMaster(conf.get("spark.master"), master != null, true);
+        return new Checked(conf, hadoop, location);
     }
 
     /** Tables up to this size are queried without generated code. */

@@ -104,13 +104,18 @@ public final class Queries {
         if (flavour == null) {
             return sorted;
         }
+        requireFlavour(sorted, flavour);
+        return sorted.stream().filter(k -> k.series().equals(flavour)).toList();
+    }
+
+    /** Refuses a flavour none of {@code kernels} has, naming those they have. */
+    private static void requireFlavour(List<KernelRelease> kernels, String flavour) {
         TreeSet<String> flavours = new TreeSet<>();
-        sorted.forEach(k -> flavours.add(k.series()));
+        kernels.forEach(k -> flavours.add(k.series()));
         if (!flavours.contains(flavour)) {
             throw QueryException.usage("no kernel of flavour '" + flavour + "'; flavours: " + String.join(", ",
                     flavours.stream().map(f -> f.isEmpty() ? "''" : f).toList()));
         }
-        return sorted.stream().filter(k -> k.series().equals(flavour)).toList();
     }
 
     /** The release order restricted to one flavour (null: all); an unknown flavour is refused. */
@@ -125,7 +130,7 @@ public final class Queries {
         if (flavour == null) {
             return order;
         }
-        ordered(all, flavour); // refuses an unknown flavour
+        requireFlavour(sorted, flavour);
         return order.filter(col("flavour").equalTo(flavour));
     }
 

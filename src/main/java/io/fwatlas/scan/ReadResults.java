@@ -39,11 +39,14 @@ final class ReadResults implements Serializable {
             inputs.add(new TaskResult(bins, t.input(), t.pkg(), t.firmware()));
             return this;
         }
-        for (BinResult b : bins) {
-            TaskResult had = trees.get(b.kernel());
-            trees.put(b.kernel(), new TaskResult(List.of(had == null ? b : sum(had.bins().get(0), b)), null, null));
-        }
+        bins.forEach(this::addTree);
         return this;
+    }
+
+    /** Folds a tree bin (its firmware and rows already taken) into its kernel's result. */
+    private void addTree(BinResult b) {
+        TaskResult had = trees.get(b.kernel());
+        trees.put(b.kernel(), new TaskResult(List.of(had == null ? b : sum(had.bins().get(0), b)), null, null));
     }
 
     private void addRows(String kernel, KernelRows rows) {
@@ -51,8 +54,7 @@ final class ReadResults implements Serializable {
     }
 
     ReadResults merge(ReadResults other) {
-        other.trees.values().forEach(t -> trees.merge(t.bins().get(0).kernel(), t,
-                (a, b) -> new TaskResult(List.of(sum(a.bins().get(0), b.bins().get(0))), null, null)));
+        other.trees.values().forEach(t -> addTree(t.bins().get(0)));
         other.kernels.forEach(this::addRows);
         inputs.addAll(other.inputs);
         firmware.addAll(other.firmware);
