@@ -10,7 +10,6 @@ import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.parquet.hadoop.ParquetWriter;
 
 /**
  * Executor side: the Parquet files of one bin, one per table, opened when the table's first row
@@ -28,7 +27,7 @@ final class BinWriter implements Tables.Sink, AutoCloseable {
     private final int index;
     private final String kernel;
     private final Configuration conf;
-    private final Map<String, ParquetWriter<Object[]>> open = new HashMap<>();
+    private final Map<String, ParquetRows> open = new HashMap<>();
 
     private long modules;
     private long builtins;
@@ -60,7 +59,7 @@ final class BinWriter implements Tables.Sink, AutoCloseable {
     public void row(String table, Object[] row) {
         count(table, row);
         try {
-            ParquetWriter<Object[]> w = open.get(table);
+            ParquetRows w = open.get(table);
             if (w == null) {
                 w = ParquetRows.create(fs, temp(table), Tables.schema(table), conf);
                 open.put(table, w);
@@ -136,7 +135,7 @@ final class BinWriter implements Tables.Sink, AutoCloseable {
 
     private void closeAll() throws IOException {
         IOException first = null;
-        for (ParquetWriter<Object[]> w : open.values()) {
+        for (ParquetRows w : open.values()) {
             try {
                 w.close();
             } catch (IOException e) {

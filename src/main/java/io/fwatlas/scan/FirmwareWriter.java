@@ -8,7 +8,6 @@ import java.util.Objects;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.parquet.hadoop.ParquetWriter;
 
 /**
  * Executor side: the rows of one firmware input (package or directory) in the two
@@ -23,7 +22,7 @@ final class FirmwareWriter implements AutoCloseable {
     private final String location;
     private final String source;
     private final Configuration conf;
-    private ParquetWriter<Object[]> files;
+    private ParquetRows files;
     private String packageName;
     private String version;
     private PackageControl control;
@@ -107,7 +106,7 @@ final class FirmwareWriter implements AutoCloseable {
             files = null;
         }
         Path pkgTemp = temp(Tables.FIRMWARE_PACKAGES);
-        try (ParquetWriter<Object[]> w = ParquetRows.create(fs, pkgTemp, Tables.schema(Tables.FIRMWARE_PACKAGES),
+        try (ParquetRows w = ParquetRows.create(fs, pkgTemp, Tables.schema(Tables.FIRMWARE_PACKAGES),
                 conf)) {
             w.write(new Object[] {packageName, version, source, format,
                 control == null ? null : control.summary(), control == null ? null : control.description(),

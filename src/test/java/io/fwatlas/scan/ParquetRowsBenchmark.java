@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.parquet.hadoop.ParquetWriter;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -119,12 +118,12 @@ public class ParquetRowsBenchmark {
         for (int first = 0; first < ROWS; first += rowsPerFile) {
             org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(tempDir.toUri().toString(),
                     "t" + (file++ % 4) + ".parquet");
-            try (ParquetWriter<Object[]> w = ParquetRows.create(fs, path, Tables.schema(table), conf,
-                    org.apache.parquet.hadoop.metadata.CompressionCodecName.valueOf(codec))) {
+            try (ParquetRows w = ParquetRows.create(fs, path, Tables.schema(table), conf,
+                    org.apache.parquet.hadoop.metadata.CompressionCodecName.valueOf(codec), ParquetRows.ROW_GROUP_BYTES)) {
                 for (int i = first; i < Math.min(ROWS, first + rowsPerFile); i++) {
                     w.write(rows[i % rows.length]);
                 }
-                bytes += w.getDataSize();
+                bytes += w.dataSize();
             }
         }
         return bytes;

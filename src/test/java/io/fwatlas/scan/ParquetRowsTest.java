@@ -1,6 +1,8 @@
 package io.fwatlas.scan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,11 +12,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The writer's values as a Parquet reader sees them, however the rows repeat their strings. */
+/** The writer's values as parquet-mr's reader sees them: repeated strings, nulls, row groups, refused rows. */
 class ParquetRowsTest {
     @TempDir
     Path tmp;
@@ -32,14 +36,77 @@ class ParquetRowsTest {
             rows.add(new Object[] {random.nextInt(8) == 0 ? null : module, "kernel/" + module + ".ko", i % 3 == 0, i,
                 key, value, "/src"});
         }
-        Path file = Files.createDirectories(tmp.resolve("modinfo/kernel=6.1.0-1-amd64")).resolve("part.parquet");
-        Configuration conf = new Configuration();
-        try (ParquetWriter<Object[]> w = ParquetRows.create(TableLayout.of(TableLayout.location(tmp.toString()), conf)
-                .fs(), new org.apache.hadoop.fs.Path(file.toUri()), Tables.MODINFO_SCHEMA, conf)) {
+        try (ParquetRows w = create(ParquetRows.ROW_GROUP_BYTES)) {
             for (Object[] r : rows) {
                 w.write(r);
             }
         }
+        assertReadBack(rows);
+    }
+
+    @Test
+    void rowsFillingSeveralRowGroupsReadBackInOrder() throws IOException {
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            rows.add(new Object[] {"m" + (i / 20), "kernel/m" + (i / 20) + ".ko", false, i % 20, "alias",
+                "pci:v00008086d" + String.format("%08X", i) + "sv*sd*bc*sc*i*", "/src"});
+        }
+        try (ParquetRows w = create(64 * 1024)) {
+            for (Object[] r : rows) {
+                w.write(r);
+            }
+        }
+        Configuration conf = new Configuration();
+        try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(
+                new org.apache.hadoop.fs.Path(file().toUri()), conf))) {
+            List<BlockMetaData> groups = r.getFooter().getBlocks();
+            assertTrue(groups.size() > 3, groups.size() + " row groups");
+            assertEquals(rows.size(), groups.stream().mapToLong(BlockMetaData::getRowCount).sum());
+        }
+        assertReadBack(rows);
+    }
+
+    @Test
+    void aRowMissingARequiredValueIsRefusedWhole() throws IOException {
+        List<Object[]> kept = List.of(
+                new Object[] {"a", "kernel/a.ko", false, 0, "firmware", "a.bin", "/src"},
+                new Object[] {"b", "kernel/b.ko", false, 0, "firmware", "b.bin", "/src"});
+        try (ParquetRows w = create(ParquetRows.ROW_GROUP_BYTES)) {
+            w.write(kept.get(0));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> w.write(new Object[] {"x", "kernel/x.ko", false, 0, "firmware", "x.bin", null}));
+            assertEquals("column source is required", e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> w.write(new Object[] {"x", "kernel/x.ko"}));
+            w.write(kept.get(1));
+        }
+        assertReadBack(kept);
+    }
+
+    @Test
+    void afterAFailedWriteTheFileTakesNoMoreRows() throws IOException {
+        ParquetRows w = create(ParquetRows.ROW_GROUP_BYTES);
+        w.write(new Object[] {"a", "kernel/a.ko", false, 0, "firmware", "a.bin", "/src"});
+        assertThrows(ClassCastException.class,
+                () -> w.write(new Object[] {"b", "kernel/b.ko", false, "zero", "firmware", "b.bin", "/src"}));
+        IOException e = assertThrows(IOException.class,
+                () -> w.write(new Object[] {"c", "kernel/c.ko", false, 0, "firmware", "c.bin", "/src"}));
+        assertTrue(e.getMessage().contains("takes no more rows: a write failed"), e.getMessage());
+        w.close();
+        w.close();
+    }
+
+    private Path file() throws IOException {
+        return Files.createDirectories(tmp.resolve("modinfo/kernel=6.1.0-1-amd64")).resolve("part.parquet");
+    }
+
+    private ParquetRows create(long rowGroupBytes) throws IOException {
+        Configuration conf = new Configuration();
+        return ParquetRows.create(TableLayout.of(TableLayout.location(tmp.toString()), conf).fs(),
+                new org.apache.hadoop.fs.Path(file().toUri()), Tables.MODINFO_SCHEMA, conf, ParquetRows.CODEC,
+                rowGroupBytes);
+    }
+
+    private void assertReadBack(List<Object[]> rows) throws IOException {
         List<List<Object>> read = ParquetTables.readInFileOrder(tmp.resolve("modinfo")).get(0).rows();
         assertEquals(rows.size(), read.size());
         for (int i = 0; i < rows.size(); i++) {
