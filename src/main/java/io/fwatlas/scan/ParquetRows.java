@@ -54,6 +54,7 @@ final class ParquetRows implements Closeable {
     private final ParquetFileWriter file;
     private final CodecFactory codecs;
     private final CompressionCodecFactory.BytesInputCompressor compressor;
+    private final List<ColumnDescriptor> descriptors;
     private final PrimitiveTypeName[] types;
     private final int[] maxDefinition;
     private final int[] required;
@@ -95,7 +96,7 @@ final class ParquetRows implements Closeable {
         this.path = out.getPath();
         this.rowGroupBytes = rowGroupBytes;
         this.props = props;
-        List<ColumnDescriptor> descriptors = schema.getColumns();
+        descriptors = schema.getColumns();
         int n = descriptors.size();
         if (n != schema.getFieldCount()) {
             throw new IllegalArgumentException("not a flat schema: " + schema);
@@ -134,7 +135,6 @@ final class ParquetRows implements Closeable {
         pages = new ColumnChunkPageWriteStore(compressor, schema, props.getAllocator(),
                 props.getColumnIndexTruncateLength(), props.getPageWriteChecksumEnabled(), null, 0);
         store = props.newColumnWriteStore(schema, pages, pages);
-        List<ColumnDescriptor> descriptors = schema.getColumns();
         for (int i = 0; i < columns.length; i++) {
             columns[i] = store.getColumnWriter(descriptors.get(i));
         }
