@@ -39,7 +39,7 @@ final class NativeXzInputStream extends InputStream {
     NativeXzInputStream(InputStream in, long memLimit) throws IOException {
         this.in = in;
         this.memLimit = memLimit;
-        int rc = NativeXz.lzma_stream_decoder(s, memLimit, LZMA_CONCATENATED);
+        int rc = NativeXz.lzma_stream_decoder(s.memory, memLimit, LZMA_CONCATENATED);
         if (rc != LZMA_OK) {
             freeBuffers();
             throw new IOException("xz: liblzma decoder init failed: code " + rc);
@@ -79,15 +79,13 @@ final class NativeXzInputStream extends InputStream {
                 }
             }
             int want = Math.min(len, OUT_CHUNK);
-            s.next_in = input.share(inPos);
-            s.avail_in = inLen - inPos;
-            s.next_out = output;
-            s.avail_out = want;
-            int rc = NativeXz.lzma_code(s, inputEnded ? LZMA_FINISH : LZMA_RUN);
-            int consumed = (int) (inLen - inPos - s.avail_in);
+            s.input(input, inPos, inLen - inPos);
+            s.output(output, 0, want);
+            int rc = NativeXz.lzma_code(s.memory, inputEnded ? LZMA_FINISH : LZMA_RUN);
+            int consumed = (int) (inLen - inPos - s.availIn());
             inPos += consumed;
             totalIn += consumed;
-            int produced = (int) (want - s.avail_out);
+            int produced = (int) (want - s.availOut());
             if (produced > 0) {
                 output.read(0, b, off, produced);
             }
@@ -118,12 +116,13 @@ final class NativeXzInputStream extends InputStream {
             return;
         }
         closed = true;
-        NativeXz.lzma_end(s);
+        NativeXz.lzma_end(s.memory);
         freeBuffers();
         in.close();
     }
 
     private void freeBuffers() {
+        s.close();
         input.close();
         output.close();
     }
