@@ -279,8 +279,8 @@ public final class ModinfoCommand implements Callable<Integer> {
 
     /** The {@code .modinfo} strings as key, value byte pairs in section order, then kmod's signature strings. */
     private List<byte[][]> read(Path path) throws IOException, ModuleException {
-        try (FileByteSource src = FileByteSource.open(path)) {
-            ModuleImage image = ModuleImage.open(src, maxModuleSize);
+        try (FileByteSource src = FileByteSource.open(path);
+                ModuleImage image = ModuleImage.open(src, maxModuleSize)) {
             byte[] modinfo = image.modinfo(maxModuleSize);
             int[] b = ModinfoStrings.bounds(modinfo, 0, modinfo.length);
             List<byte[][]> entries = new ArrayList<>(b.length / 2 + 5);

@@ -104,26 +104,7 @@ final class ChunkedBytes implements ByteSource {
 
     @Override
     public InputStream stream() {
-        return new InputStream() {
-            private long pos;
-
-            @Override
-            public int read() {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) {
-                if (pos >= length) {
-                    return -1;
-                }
-                int n = (int) Math.min(len, length - pos);
-                readFully(pos, b, off, n);
-                pos += n;
-                return n;
-            }
-        };
+        return new SourceInputStream(this);
     }
 
     /** A copy in one array, for tests and small consumers. */

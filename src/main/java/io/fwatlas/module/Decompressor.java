@@ -23,15 +23,14 @@ final class Decompressor {
     }
 
     /** The decompressed bytes, never more than {@code limit}. */
-    static ChunkedBytes decompress(Compression format, ByteSource source, long limit)
+    static ByteSource decompress(Compression format, ByteSource source, long limit)
             throws IOException, ModuleException {
         if (format == Compression.XZ && NativeXz.AVAILABLE) {
             long size = source.size();
             if (size > limit) {
                 throw new SizeLimitException("xz input", limit, size);
             }
-            byte[] in = whole(source);
-            return NativeXz.decode(in, in.length, limit, XZ_MEMORY_LIMIT_KIB * 1024L);
+            return NativeXz.decode(source, limit, XZ_MEMORY_LIMIT_KIB * 1024L);
         }
         if (format == Compression.ZSTD && source.size() <= ChunkedBytes.MAX_CHUNK) {
             byte[] in = whole(source);

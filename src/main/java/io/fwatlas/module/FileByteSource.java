@@ -38,10 +38,15 @@ public final class FileByteSource implements ByteSource {
 
     @Override
     public void readFully(long pos, byte[] buf, int off, int len) throws IOException {
-        ByteBuffer bb = ByteBuffer.wrap(buf, off, len);
+        readFully(pos, ByteBuffer.wrap(buf, off, len));
+    }
+
+    @Override
+    public void readFully(long pos, ByteBuffer dst) throws IOException {
+        int len = dst.remaining();
         long p = pos;
-        while (bb.hasRemaining()) {
-            int n = channel.read(bb, p);
+        while (dst.hasRemaining()) {
+            int n = channel.read(dst, p);
             if (n < 0) {
                 throw new EOFException("end of file at " + p + " while reading " + len + " bytes at " + pos);
             }

@@ -1,12 +1,14 @@
 package io.fwatlas.module;
 
+import java.io.Closeable;
 import java.io.IOException;
 
 /**
  * The ELF image of a module file: the file itself when plain, its decompressed bytes otherwise.
  * Compression is decided by the first bytes, as kmod decides it, and output never passes the cap.
+ * Closing frees decompressed bytes (liblzma's are in native memory); the source stays open.
  */
-public final class ModuleImage {
+public final class ModuleImage implements Closeable {
     private final Compression compression;
     private final ByteSource bytes;
 
@@ -56,5 +58,12 @@ public final class ModuleImage {
     /** The appended signature, or null when there is none kmod would accept. */
     public ModuleSignature signature() throws IOException {
         return Signatures.read(bytes);
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (compression != Compression.NONE) {
+            bytes.close();
+        }
     }
 }

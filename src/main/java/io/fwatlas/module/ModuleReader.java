@@ -75,11 +75,12 @@ public final class ModuleReader implements Serializable {
         try {
             size = src.size();
             compression = ModuleImage.detect(src);
-            ModuleImage image = ModuleImage.open(src, compression, maxSize);
-            ElfModinfo info = ElfModinfo.read(image.bytes(), maxSize);
-            return new ModuleInfo(path, name, size, false, compression, info.elfClass,
-                    info.bigEndian ? "big" : "little", Machines.name(info.machine),
-                    ModinfoStrings.split(info.modinfo), image.signature());
+            try (ModuleImage image = ModuleImage.open(src, compression, maxSize)) {
+                ElfModinfo info = ElfModinfo.read(image.bytes(), maxSize);
+                return new ModuleInfo(path, name, size, false, compression, info.elfClass,
+                        info.bigEndian ? "big" : "little", Machines.name(info.machine),
+                        ModinfoStrings.split(info.modinfo), image.signature());
+            }
         } catch (ModuleException e) {
             String where = compression != null && compression != Compression.NONE
                     && e.kind() != ErrorKind.CORRUPT_COMPRESSED && e.kind() != ErrorKind.SIZE_LIMIT

@@ -47,7 +47,9 @@ class NativeXzTest {
         // longer read stops keeping its object alive.
         byte[] small = Compressors.xz(plain.get(0), 0, 30_000);
         for (int i = 0; i < 10_000; i++) {
-            assertEquals(30_000, NativeXz.decode(small, small.length, 1 << 20, 64L << 20).size());
+            try (NativeBytes out = NativeXz.decode(new ArrayByteSource(small), 1 << 20, 64L << 20)) {
+                assertEquals(30_000, out.size());
+            }
         }
         ExecutorService pool = Executors.newFixedThreadPool(3);
         // Collections while decodes run are what would free a buffer liblzma still reads.
@@ -68,8 +70,10 @@ class NativeXzTest {
                     int n = i;
                     jobs.add(pool.submit(() -> {
                         byte[] in = packed.get(n);
-                        ChunkedBytes out = NativeXz.decode(in, in.length, 1 << 24, 64L << 20);
-                        assertArrayEquals(plain.get(n), out.toByteArray());
+                        // A first-chunk guess of 4x the input makes several chunks for these.
+                        try (NativeBytes out = NativeXz.decode(new ArrayByteSource(in), 1 << 24, 64L << 20)) {
+                            assertArrayEquals(plain.get(n), out.stream().readAllBytes());
+                        }
                         return null;
                     }));
                 }
@@ -88,13 +92,38 @@ class NativeXzTest {
         assumeTrue(NativeXz.AVAILABLE, "liblzma not loadable here");
         byte[] zeros = Compressors.xz(new byte[4 << 20]);
         SizeLimitException big = assertThrows(SizeLimitException.class,
-                () -> NativeXz.decode(zeros, zeros.length, 1 << 20, 64L << 20));
+                () -> NativeXz.decode(new ArrayByteSource(zeros), 1 << 20, 64L << 20));
         assertEquals(1 << 20, big.limit());
         byte[] cut = Arrays.copyOf(zeros, zeros.length / 2);
-        assertThrows(CorruptCompressedException.class, () -> NativeXz.decode(cut, cut.length, 8 << 20, 64L << 20));
+        assertThrows(CorruptCompressedException.class, () -> NativeXz.decode(new ArrayByteSource(cut), 8 << 20, 64L << 20));
         byte[] flipped = zeros.clone();
         flipped[flipped.length / 2] ^= 0x55;
         assertThrows(CorruptCompressedException.class,
-                () -> NativeXz.decode(flipped, flipped.length, 8 << 20, 64L << 20));
+                () -> NativeXz.decode(new ArrayByteSource(flipped), 8 << 20, 64L << 20));
+    }
+
+    @Test
+    void outputOfExactlyTheLimitIsAcceptedAndAnyRangeReads() throws Exception {
+        assumeTrue(NativeXz.AVAILABLE, "liblzma not loadable here");
+        SplittableRandom rnd = new SplittableRandom(7);
+        byte[] data = new byte[300_000];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i % 1000 < 500 ? rnd.nextInt(256) : i);
+        }
+        byte[] packed = Compressors.xz(data);
+        try (NativeBytes out = NativeXz.decode(new ArrayByteSource(packed), data.length, 64L << 20)) {
+            assertEquals(data.length, out.size());
+            // The first chunk is cut to the limit; at the limit a one-byte probe chunk must stay empty.
+            for (int[] r : new int[][] {{0, 1}, {65_535, 2}, {100_000, 150_000}, {299_999, 1}, {0, 300_000}}) {
+                byte[] got = new byte[r[1]];
+                out.readFully(r[0], got, 0, r[1]);
+                assertArrayEquals(Arrays.copyOfRange(data, r[0], r[0] + r[1]), got);
+            }
+            assertThrows(IndexOutOfBoundsException.class, () -> out.readFully(299_999, new byte[2], 0, 2));
+        }
+        SizeLimitException e = assertThrows(SizeLimitException.class,
+                () -> NativeXz.decode(new ArrayByteSource(packed), data.length - 1, 64L << 20));
+        assertEquals(data.length - 1, e.limit());
+        assertEquals(data.length, e.needed());
     }
 }
