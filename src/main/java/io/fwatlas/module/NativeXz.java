@@ -66,10 +66,10 @@ final class NativeXz {
             s.input(input, 0, inLen);
             while (true) {
                 Memory room = result.room();
-                long free = room.size() - result.offset();
+                int free = (int) room.size() - result.offset();
                 s.output(room, result.offset(), free);
                 rc = lzma_code(s.memory, s.availIn() == 0 ? LZMA_FINISH : LZMA_RUN);
-                result.advance(free - s.availOut());
+                result.advance((int) (free - s.availOut()));
                 if (rc == LZMA_STREAM_END) {
                     done = true;
                     return result;
