@@ -78,6 +78,43 @@ class PackingTest {
         }
     }
 
+    /** The rule written plainly: dearest first (ties by name) into the lightest bin (ties by number), bins by name. */
+    private static List<List<FileTask>> largestFirst(List<FileTask> tasks, int bins) {
+        java.util.Comparator<FileTask> byName = java.util.Comparator.comparing(FileTask::kernel)
+                .thenComparing(FileTask::path);
+        List<FileTask> order = new ArrayList<>(tasks);
+        order.sort(java.util.Comparator.comparingLong(Packing::cost).reversed().thenComparing(byName));
+        List<List<FileTask>> out = new ArrayList<>();
+        long[] load = new long[bins];
+        for (int i = 0; i < bins; i++) {
+            out.add(new ArrayList<>());
+        }
+        for (FileTask t : order) {
+            int best = 0;
+            for (int b = 1; b < bins; b++) {
+                if (load[b] < load[best]) {
+                    best = b;
+                }
+            }
+            out.get(best).add(t);
+            load[best] += Packing.cost(t);
+        }
+        out.forEach(b -> b.sort(byName));
+        out.removeIf(List::isEmpty);
+        return out;
+    }
+
+    @Test
+    void packingFollowsTheLargestFirstRule() {
+        for (int seed = 0; seed < 20; seed++) {
+            List<FileTask> all = tasks(200 + seed * 50, 100 + seed);
+            java.util.Collections.shuffle(all, new Random(seed));
+            for (int bins : new int[] {1, 3, 7, 64, 5000}) {
+                assertEquals(largestFirst(all, bins), Packing.pack(all, bins), "seed " + seed + ", " + bins + " bins");
+            }
+        }
+    }
+
     @Test
     void compressedFilesCostMore() {
         FileTask plain = new FileTask("k", "/r", true, "/r", "a.ko", 1_000_000, -1, FileTask.Kind.MODULE, null);
