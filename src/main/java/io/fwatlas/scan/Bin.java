@@ -1,5 +1,7 @@
 package io.fwatlas.scan;
 
+import java.io.Serial;
+import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -25,5 +27,18 @@ public record Bin(int index, String kernel, String source, List<FileTask> files)
 
     static String fileName(int index) {
         return String.format("part-%05d%s.parquet", index, ParquetRows.CODEC.getExtension());
+    }
+
+    @Serial
+    private Object writeReplace() {
+        return new Form(index, kernel, source, new PackedFiles(files));
+    }
+
+    /** What a bin is serialized as: its files packed. */
+    private record Form(int index, String kernel, String source, PackedFiles files) implements Serializable {
+        @Serial
+        private Object readResolve() {
+            return new Bin(index, kernel, source, files.files());
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.fwatlas.scan;
 
+import java.io.Serial;
 import java.io.Serializable;
 import java.util.List;
 
@@ -13,5 +14,18 @@ public record ListedRelease(int index, Release release, List<FileTask> files, in
         implements Serializable {
     public ListedRelease {
         files = List.copyOf(files);
+    }
+
+    @Serial
+    private Object writeReplace() {
+        return new Form(index, release, new PackedFiles(files), linksNotFollowed);
+    }
+
+    /** What a listed release is serialized as: its files packed. */
+    private record Form(int index, Release release, PackedFiles files, int linksNotFollowed) implements Serializable {
+        @Serial
+        private Object readResolve() {
+            return new ListedRelease(index, release, files.files(), linksNotFollowed);
+        }
     }
 }
