@@ -76,7 +76,18 @@ final class ParquetRows implements Closeable {
 
     static ParquetRows create(FileSystem fs, Path path, MessageType schema, Configuration conf,
                               CompressionCodecName codec, long rowGroupBytes) throws IOException {
-        ParquetProperties props = ParquetProperties.builder()
+        return create(fs, path, schema, conf, codec, rowGroupBytes, properties());
+    }
+
+    static ParquetRows create(FileSystem fs, Path path, MessageType schema, Configuration conf,
+                              CompressionCodecName codec, long rowGroupBytes, ParquetProperties props)
+            throws IOException {
+        return new ParquetRows(new FsOutputFile(fs, path), schema, conf, codec, rowGroupBytes, props);
+    }
+
+    /** The encodings and statistics of the scan's files. */
+    static ParquetProperties properties() {
+        return ParquetProperties.builder()
                 .withDictionaryEncoding(true)
                 // modinfo values are mostly unique (aliases, descriptions): a dictionary only costs
                 .withDictionaryEncoding("value", false)
@@ -86,8 +97,8 @@ final class ParquetRows implements Closeable {
                 .withStatisticsEnabled("path", false)
                 .withStatisticsEnabled("source", false)
                 .withStatisticsEnabled("value", false)
+                .withValuesWriterFactory(new RepeatDictionaryWriters())
                 .build();
-        return new ParquetRows(new FsOutputFile(fs, path), schema, conf, codec, rowGroupBytes, props);
     }
 
     private ParquetRows(OutputFile out, MessageType schema, Configuration conf, CompressionCodecName codec,

@@ -12,6 +12,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.column.values.factory.DefaultValuesWriterFactory;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
@@ -93,6 +95,53 @@ class ParquetRowsTest {
         assertTrue(e.getMessage().contains("takes no more rows: a write failed"), e.getMessage());
         w.close();
         w.close();
+    }
+
+    /** The rows of the dictionary test: runs of one value, jumps back, distinct objects, nulls, a flood of new values. */
+    private static List<Object[]> dictionaryRows() {
+        Random random = new Random(11);
+        List<Object[]> rows = new ArrayList<>();
+        String module = "m0";
+        for (int i = 0; i < 30_000; i++) {
+            if (random.nextInt(12) == 0) {
+                module = random.nextInt(4) == 0 ? null : "m" + random.nextInt(300);
+            }
+            // keys repeat from a few values, then (past row 20,000) are all new, so the dictionary overflows
+            String key = i > 20_000 ? "key-" + i + "-".repeat(40) : new String(new String[] {"alias", "firmware",
+                "depends"}[random.nextInt(3)]);
+            rows.add(new Object[] {module, module == null ? "kernel/none.ko" : "kernel/" + module + ".ko", i % 5 == 0,
+                i, key, "v" + random.nextInt(50), "/src"});
+        }
+        return rows;
+    }
+
+    @Test
+    void theScansDictionaryWritersWriteWhatParquetMrsDo() throws IOException {
+        List<Object[]> rows = dictionaryRows();
+        for (int dictionaryPage : new int[] {ParquetProperties.DEFAULT_DICTIONARY_PAGE_SIZE, 4096}) {
+            ParquetProperties scan = ParquetProperties.copy(ParquetRows.properties())
+                    .withDictionaryPageSize(dictionaryPage).build();
+            ParquetProperties mr = ParquetProperties.copy(scan)
+                    .withValuesWriterFactory(new DefaultValuesWriterFactory()).build();
+            byte[] ours = write(rows, scan, "ours");
+            byte[] theirs = write(rows, mr, "theirs");
+            assertTrue(Arrays.equals(ours, theirs), "files differ with a dictionary page of " + dictionaryPage
+                    + " bytes: " + ours.length + " and " + theirs.length + " bytes");
+        }
+    }
+
+    private byte[] write(List<Object[]> rows, ParquetProperties props, String name) throws IOException {
+        Configuration conf = new Configuration();
+        Path f = Files.createDirectories(tmp.resolve(name)).resolve("part.parquet");
+        // small row groups, so the writers are remade and the dictionaries cleared along the way
+        try (ParquetRows w = ParquetRows.create(TableLayout.of(TableLayout.location(tmp.toString()), conf).fs(),
+                new org.apache.hadoop.fs.Path(f.toUri()), Tables.MODINFO_SCHEMA, conf, ParquetRows.CODEC, 256 * 1024,
+                props)) {
+            for (Object[] r : rows) {
+                w.write(r);
+            }
+        }
+        return Files.readAllBytes(f);
     }
 
     private Path file() throws IOException {
