@@ -97,6 +97,8 @@ final class ParquetRows implements Closeable {
                 .withStatisticsEnabled("path", false)
                 .withStatisticsEnabled("source", false)
                 .withStatisticsEnabled("value", false)
+                // no size statistics (byte and level histograms per page): no reader we serve uses them
+                .withSizeStatisticsEnabled(false)
                 .withValuesWriterFactory(new RepeatDictionaryWriters())
                 .build();
     }
