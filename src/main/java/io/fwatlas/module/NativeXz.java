@@ -65,9 +65,9 @@ final class NativeXz {
             }
             s.input(input, 0, inLen);
             while (true) {
-                Memory room = result.room();
-                int free = (int) room.size() - result.offset();
-                s.output(room, result.offset(), free);
+                NativeBytes.Chunk room = result.room();
+                int free = room.length() - result.offset();
+                s.output(room.memory(), result.offset(), free);
                 rc = lzma_code(s.memory, s.availIn() == 0 ? LZMA_FINISH : LZMA_RUN);
                 result.advance((int) (free - s.availOut()));
                 if (rc == LZMA_STREAM_END) {
